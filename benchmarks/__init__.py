@@ -1,0 +1,1 @@
+"""Independent benchmark tooling: public instances, parsers and scorers shared by no solver."""

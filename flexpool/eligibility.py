@@ -1,0 +1,254 @@
+"""Eligibility: may this worker take this shift at all, and if not, why not.
+
+A pair is ruled out before any optimisation when the worker lacks the role,
+a required credential valid on every date the shift touches (*onbekwaam maakt
+onbevoegd*), the induction at the location, or is too far away, unavailable,
+busy with fixed work (or too close to it for the daily rest), or when the shift
+itself is longer than the law or its organisation's CAO allows. Every
+exclusion carries a machine-readable code and a sentence a planner can act on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from flexpool.model import Credential, Location, Organisation, Scenario, Shift, Worker
+from flexpool.timeline import Timeline, WorkItem
+
+EARTH_RADIUS_KM = 6371.0
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """Why a worker may not take a shift; ``rule`` names the law or CAO rule when one applies."""
+
+    code: str
+    message: str
+    rule: str | None = None
+    detail: str | None = None  # e.g. the credential code or the date it expired
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km.
+
+    >>> round(haversine_km(52.2215, 6.8937, 52.2658, 6.7931), 1)  # Enschede - Hengelo
+    8.3
+    """
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def hard_rest_floor(before: WorkItem, after: WorkItem, ctx: EligibilityContext) -> int:
+    """Shortest gap the law and CAOs ever allow from ``before`` to ``after``.
+
+    The reduced daily rest (ATW-6, once a week), 14 h after a late night
+    (ATW-N3, no reduction) and an organisation's own daily rest (before and
+    after each of its shifts, no reduction).
+    """
+    rules = ctx.scenario.rules
+    floor = rules.reduced_daily_rest_minutes
+    if before.late_night:
+        floor = max(floor, rules.rest_after_late_night_minutes)
+    for item in (before, after):
+        if item.organisation is not None:
+            own = ctx.organisations[item.organisation].rules.min_daily_rest_minutes
+            if own is not None:
+                floor = max(floor, own)
+    return floor
+
+
+@dataclass
+class EligibilityContext:
+    """Lookups shared by all pair checks of one scenario."""
+
+    scenario: Scenario
+    timeline: Timeline
+    _distance: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    @cached_property
+    def organisations(self) -> dict[str, Organisation]:
+        return {o.id: o for o in self.scenario.organisations}
+
+    @cached_property
+    def locations(self) -> dict[str, Location]:
+        return {loc.id: loc for o in self.scenario.organisations for loc in o.locations}
+
+    @cached_property
+    def shifts(self) -> dict[str, Shift]:
+        return {s.id: s for s in self.scenario.shifts}
+
+    @cached_property
+    def workers(self) -> dict[str, Worker]:
+        return {w.id: w for w in self.scenario.workers}
+
+    @cached_property
+    def credentials(self) -> dict[str, dict[str, list[Credential]]]:
+        table: dict[str, dict[str, list[Credential]]] = {}
+        for w in self.scenario.workers:
+            held: dict[str, list[Credential]] = defaultdict(list)
+            for c in w.credentials:
+                held[c.code].append(c)
+            table[w.id] = dict(held)
+        return table
+
+    @cached_property
+    def dates(self) -> dict[str, list[date]]:
+        tb = self.timeline.timebase
+        return {sid: item.dates_touched(tb) for sid, item in self.timeline.shifts.items()}
+
+    def distance_km(self, worker: Worker, location_id: str) -> float | None:
+        if worker.home is None:
+            return None
+        key = (worker.id, location_id)
+        if key not in self._distance:
+            loc = self.locations[location_id]
+            self._distance[key] = haversine_km(worker.home.lat, worker.home.lon, loc.lat, loc.lon)
+        return self._distance[key]
+
+    def shift_length_limits(self, shift: Shift) -> tuple[int, int]:
+        """(max shift minutes, max night-shift minutes) for work at this shift."""
+        law = self.scenario.rules
+        own = self.organisations[shift.organisation].rules
+        return (
+            min(law.max_shift_minutes, own.max_shift_minutes or law.max_shift_minutes),
+            min(law.max_night_shift_minutes, own.max_night_shift_minutes or law.max_night_shift_minutes),
+        )
+
+
+def shift_exclusion(ctx: EligibilityContext, shift: Shift) -> Exclusion | None:
+    """A reason no one at all may work this shift (too long for the law or the CAO)."""
+    item = ctx.timeline.shifts[shift.id]
+    max_shift, max_night = ctx.shift_length_limits(shift)
+    if item.work_minutes > max_shift:
+        return Exclusion(
+            "shift-too-long",
+            f"the shift has {item.work_minutes} min of work, more than the {max_shift} min allowed",
+            "ATW-1",
+        )
+    if item.night and item.work_minutes > max_night:
+        return Exclusion(
+            "night-too-long",
+            f"the night shift has {item.work_minutes} min of work, more than the "
+            f"{max_night} min allowed for a night",
+            "ATW-N1",
+        )
+    return None
+
+
+def credential_exclusion(ctx: EligibilityContext, worker: Worker, shift: Shift) -> Exclusion | None:
+    """All-of ``requires`` (and the induction) must be valid on every date touched."""
+    held = ctx.credentials[worker.id]
+    needed = list(shift.requires)
+    if shift.induction_required:
+        needed.append(f"induction:{shift.location}")
+    for code in needed:
+        creds = held.get(code)
+        if not creds:
+            kind = "induction" if code.startswith("induction:") else "credential"
+            return Exclusion(f"missing-{kind}", f"does not hold {code}", detail=code)
+        for day in ctx.dates[shift.id]:
+            if not any(c.valid_on(day) for c in creds):
+                until = max((c.valid_until for c in creds if c.valid_until), default=None)
+                if until is not None and until < day:
+                    return Exclusion(
+                        "expired-credential",
+                        f"{code} is not valid on {day} (expired on {until})",
+                        detail=code,
+                    )
+                return Exclusion(
+                    "credential-not-yet-valid", f"{code} is not valid yet on {day}", detail=code
+                )
+    return None
+
+
+def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def exclusion(ctx: EligibilityContext, worker: Worker, shift: Shift) -> Exclusion | None:
+    """The first reason ``worker`` may not take ``shift``, or None when eligible."""
+    if shift.roles and not set(shift.roles) & set(worker.roles):
+        return Exclusion("role", f"has none of the functions {', '.join(shift.roles)}")
+    found = credential_exclusion(ctx, worker, shift)
+    if found:
+        return found
+    distance = ctx.distance_km(worker, shift.location)
+    if worker.max_travel_km is not None and distance is not None and distance > worker.max_travel_km:
+        return Exclusion(
+            "travel",
+            f"lives {distance:.1f} km from {shift.location}, travels at most {worker.max_travel_km:g} km",
+        )
+    return shift_exclusion(ctx, shift) or timing_exclusion(ctx, worker, shift)
+
+
+def timing_exclusion(ctx: EligibilityContext, worker: Worker, shift: Shift) -> Exclusion | None:
+    """Unavailability, the contract, and clashes with fixed work (overlap or too little rest)."""
+    tb = ctx.timeline.timebase
+    item = ctx.timeline.shifts[shift.id]
+    for window in worker.unavailable:
+        if _overlaps(item.start, item.end, tb.minute(window.start), tb.minute(window.end)):
+            return Exclusion(
+                "unavailable",
+                f"unavailable {window.start:%Y-%m-%d %H:%M} - {window.end:%Y-%m-%d %H:%M}",
+            )
+    contract = worker.contract
+    if contract.max_shifts_per_week == 0:
+        return Exclusion("contract", "contract allows no shifts", "contract")
+    if contract.max_minutes_per_week is not None and item.work_minutes > contract.max_minutes_per_week:
+        return Exclusion(
+            "contract",
+            f"shift of {item.work_minutes} min exceeds the contract's "
+            f"{contract.max_minutes_per_week} min per week",
+            "contract",
+        )
+    for fixed in ctx.timeline.fixed[worker.id]:
+        if _overlaps(item.start, item.end, fixed.start, fixed.end):
+            return Exclusion(
+                "fixed-work",
+                f"works elsewhere then ({fixed.label or 'own roster'}, "
+                f"{tb.moment(fixed.start):%a %d-%m %H:%M})",
+            )
+        before, after = (fixed, item) if fixed.end <= item.start else (item, fixed)
+        gap = after.start - before.end
+        floor = hard_rest_floor(before, after, ctx)
+        if gap < floor:
+            rule = "ATW-N3" if before.late_night else "ATW-6"
+            return Exclusion(
+                "rest-with-fixed-work",
+                f"only {gap} min rest next to own roster elsewhere "
+                f"({fixed.label or 'fixed work'}), at least {floor} needed",
+                rule,
+            )
+    return None
+
+
+def eligible_workers(ctx: EligibilityContext) -> dict[str, list[str]]:
+    """For every shift, the ids of the workers who may take it (in scenario order).
+
+    Pairs are pre-filtered by role so large regions do not test every pair.
+    """
+    by_role: dict[str, list[int]] = defaultdict(list)
+    for index, w in enumerate(ctx.scenario.workers):
+        for role in set(w.roles):
+            by_role[role].append(index)
+    everyone = range(len(ctx.scenario.workers))
+    result: dict[str, list[str]] = {}
+    for shift in ctx.scenario.shifts:
+        if shift_exclusion(ctx, shift):
+            result[shift.id] = []
+            continue
+        if shift.roles:
+            candidates: list[int] | range = sorted({i for r in shift.roles for i in by_role.get(r, ())})
+        else:
+            candidates = everyone
+        workers = ctx.scenario.workers
+        result[shift.id] = [
+            workers[i].id for i in candidates if exclusion(ctx, workers[i], shift) is None
+        ]
+    return result
