@@ -29,7 +29,9 @@ class Exclusion:
     code: str
     message: str
     rule: str | None = None
-    detail: str | None = None  # e.g. the credential code or the date it expired
+    detail: str | None = None  # the credential code, for credential exclusions
+    day: date | None = None  # the first date a credential is not valid on
+    until: date | None = None  # when that credential expired
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -159,10 +161,10 @@ def credential_exclusion(ctx: EligibilityContext, worker: Worker, shift: Shift) 
                     return Exclusion(
                         "expired-credential",
                         f"{code} is not valid on {day} (expired on {until})",
-                        detail=code,
+                        detail=code, day=day, until=until,
                     )
                 return Exclusion(
-                    "credential-not-yet-valid", f"{code} is not valid yet on {day}", detail=code
+                    "credential-not-yet-valid", f"{code} is not valid yet on {day}", detail=code, day=day
                 )
     return None
 

@@ -1,0 +1,5 @@
+"""The CP-SAT roster solver: ``solve(scenario, config) -> SolveResult``."""
+
+from solver.solve import PenaltyRecord, Progress, SolveResult, SolverConfig, solve
+
+__all__ = ["PenaltyRecord", "Progress", "SolveResult", "SolverConfig", "solve"]

@@ -1,0 +1,1 @@
+"""Example scenarios and their generators."""

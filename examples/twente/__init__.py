@@ -1,0 +1,1 @@
+"""Twente: a seeded generator of realistic regional flexpool scenarios (see README.md)."""

@@ -1,0 +1,165 @@
+"""What the solver optimises: filling by priority, then named soft penalties.
+
+Filling is lexicographic (spec, Weights): :func:`fill_by_priority` gives one
+expression per priority level, solved in turn from 5 down to 1. The soft terms
+only break ties among rosters that fill exactly as much; each is a named
+:class:`PenaltyTerm` so the result can say who paid what (a score analysis).
+Weights are documented on :class:`flexpool.model.Weights`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from solver.variables import Variables
+
+WEEKEND_DAYS = (5, 6)  # Saturday, Sunday (local start date)
+TRAVEL_STEP_KM = 5
+
+
+@dataclass(frozen=True)
+class PenaltyTerm:
+    """One soft rule's contribution for one worker: ``expr`` in penalty points."""
+
+    name: str
+    worker: str
+    expr: cp_model.LinearExprT
+
+
+def fill_by_priority(v: Variables) -> dict[int, cp_model.LinearExprT]:
+    """Filled slots per priority level (only levels with candidate pairs)."""
+    levels: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    for shift in v.scenario.shifts:
+        levels[shift.priority].extend(v.x[w, shift.id] for w in v.workers_of(shift.id))
+    return {p: sum(lits) for p, lits in levels.items() if lits}
+
+
+def soft_terms(v: Variables) -> list[PenaltyTerm]:
+    """Every soft rule's penalty terms, in a fixed order."""
+    terms: list[PenaltyTerm] = []
+    for rule in (preference_windows, shift_kind_and_organisation_likes, distance_to_target,
+                 fair_nights_and_weekends, travel_distance):
+        terms.extend(rule(v))
+    return terms
+
+
+def preference_windows(v: Variables) -> Iterator[PenaltyTerm]:
+    """Soft. ``avoid`` costs per assigned shift overlapping the window; ``prefer``
+    rewards per assigned shift inside it.
+
+    Source: spec, Worker ``preferences``.
+    """
+    tb, weights = v.timeline.timebase, v.scenario.weights
+    for worker in v.active_workers():
+        prefs = worker.preferences
+        for window in prefs.avoid:
+            lo, hi = tb.minute(window.start), tb.minute(window.end)
+            lits = [v.x[worker.id, s] for s in v.shifts_of(worker.id)
+                    if v.timeline.shifts[s].start < hi and v.timeline.shifts[s].end > lo]
+            if lits:
+                yield PenaltyTerm("avoid", worker.id, weights.avoid * window.weight * sum(lits))
+        for window in prefs.prefer:
+            lo, hi = tb.minute(window.start), tb.minute(window.end)
+            lits = [v.x[worker.id, s] for s in v.shifts_of(worker.id)
+                    if v.timeline.shifts[s].start >= lo and v.timeline.shifts[s].end <= hi]
+            if lits:
+                yield PenaltyTerm("prefer", worker.id, -weights.prefer * window.weight * sum(lits))
+
+
+def shift_kind_and_organisation_likes(v: Variables) -> Iterator[PenaltyTerm]:
+    """Soft. Liked shift kinds and organisations reward, disliked ones cost, per shift.
+
+    Source: spec, Worker ``preferences.shift_kinds`` and ``.organisations``.
+    """
+    weights = v.scenario.weights
+    for worker in v.active_workers():
+        kinds, orgs = worker.preferences.shift_kinds, worker.preferences.organisations
+        if not kinds and not orgs:
+            continue
+        kind_expr, org_expr = [], []
+        for s in v.shifts_of(worker.id):
+            item = v.timeline.shifts[s]
+            if item.kind in kinds:
+                kind_expr.append(-weights.shift_kind * kinds[item.kind] * v.x[worker.id, s])
+            if item.organisation in orgs:
+                org_expr.append(-weights.organisation * orgs[item.organisation] * v.x[worker.id, s])
+        if kind_expr:
+            yield PenaltyTerm("shift-kind", worker.id, sum(kind_expr))
+        if org_expr:
+            yield PenaltyTerm("organisation", worker.id, sum(org_expr))
+
+
+def distance_to_target(v: Variables) -> Iterator[PenaltyTerm]:
+    """Soft. Hours per week away from ``target_minutes_per_week`` (flexpool shifts only).
+
+    Source: spec, Worker ``contract.target_minutes_per_week``.
+    """
+    weight = v.scenario.weights.target_hours
+    for worker in v.active_workers():
+        target = worker.contract.target_minutes_per_week
+        if target is None or weight == 0:
+            continue
+        by_week: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+        for s in v.shifts_of(worker.id):
+            item = v.timeline.shifts[s]
+            by_week[item.week].append((item.work_minutes, v.x[worker.id, s]))
+        for week in v.timeline.horizon_weeks:
+            worked = sum(m * lit for m, lit in by_week.get(week, ()))
+            most = sum(m for m, _ in by_week.get(week, ())) + target
+            hours = v.model.new_int_var(0, most // 60 + 1, f"target_dev[{worker.id},{week}]")
+            v.model.add(60 * hours >= worked - target)
+            v.model.add(60 * hours >= target - worked)
+            yield PenaltyTerm("target-hours", worker.id, weight * hours)
+
+
+def _squared_count(v: Variables, name: str, lits: list[cp_model.IntVar]) -> cp_model.IntVar:
+    count = v.model.new_int_var(0, len(lits), f"{name}_count")
+    v.model.add(count == sum(lits))
+    square = v.model.new_int_var(0, len(lits) ** 2, f"{name}_sq")
+    v.model.add_multiplication_equality(square, [count, count])
+    return square
+
+
+def fair_nights_and_weekends(v: Variables) -> Iterator[PenaltyTerm]:
+    """Soft. Spread nights and weekend shifts: cost grows with the square of each
+    worker's count, so two workers with one night each beat one worker with two.
+
+    Source: DOMAIN.md section 7 (fairness: nights, weekends spread evenly).
+    """
+    weights = v.scenario.weights
+    for worker in v.active_workers():
+        nights, weekends = [], []
+        for s in v.shifts_of(worker.id):
+            item = v.timeline.shifts[s]
+            if item.night:
+                nights.append(v.x[worker.id, s])
+            if item.start_date.weekday() in WEEKEND_DAYS:
+                weekends.append(v.x[worker.id, s])
+        if len(nights) > 1 and weights.night_fairness:
+            yield PenaltyTerm("night-fairness", worker.id,
+                              weights.night_fairness * _squared_count(v, f"nights[{worker.id}]", nights))
+        if len(weekends) > 1 and weights.weekend_fairness:
+            yield PenaltyTerm("weekend-fairness", worker.id,
+                              weights.weekend_fairness * _squared_count(v, f"weekend[{worker.id}]", weekends))
+
+
+def travel_distance(v: Variables) -> Iterator[PenaltyTerm]:
+    """Soft. Travel from home to the shift's location, per started 5 km.
+
+    Source: DOMAIN.md section 2 (travel after filling and legality).
+    """
+    weight = v.scenario.weights.travel_km
+    if weight == 0:
+        return
+    for worker in v.active_workers():
+        parts = []
+        for s in v.shifts_of(worker.id):
+            km = v.eligibility.distance_km(worker, v.eligibility.shifts[s].location)
+            if km:
+                parts.append(weight * (int(km) // TRAVEL_STEP_KM) * v.x[worker.id, s])
+        if parts:
+            yield PenaltyTerm("travel", worker.id, sum(parts))

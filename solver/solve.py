@@ -1,0 +1,305 @@
+"""``solve(scenario, config) -> SolveResult``: the CP-SAT roster solver.
+
+Stages, each a CP-SAT solve warm-started from the previous roster:
+
+1. keep pins (only when pinned work conflicts): as many pins as the rules allow;
+2. fill priority 5, then 4, ... 1: each level maximised while every higher
+   level keeps what it reached, so no lower-priority slot or soft term can ever
+   buy an open higher-priority slot (spec, Weights);
+3. soft terms: preferences, fairness, target hours, travel, at equal filling.
+
+A greedy first-come roster in priority order seeds stage 2 as a hint. Time
+left by a stage that finishes early flows to the next. The status is
+``optimal`` only when every stage was proven optimal. Infeasibility and
+time-outs are statuses, never exceptions.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from flexpool.checker import CheckContext, check_worker
+from flexpool.eligibility import EligibilityContext, eligible_workers, exclusion
+from flexpool.model import (
+    Assignment,
+    DroppedPin,
+    Objective,
+    Reason,
+    Roster,
+    RosterStatus,
+    Scenario,
+)
+from flexpool.timeline import Timeline
+from solver.explain import explain_unfilled
+from solver.greedy import greedy_assignments
+from solver.objective import PenaltyTerm, fill_by_priority, soft_terms
+from solver.rules import add_hard_rules
+from solver.variables import Variables
+
+PRIORITIES = (5, 4, 3, 2, 1)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress report: slots filled so far, the proven bound, seconds elapsed."""
+
+    stage: str
+    filled: int
+    bound: int
+    total: int
+    elapsed_s: float
+
+
+@dataclass(frozen=True)
+class SolverConfig:
+    """How long and how hard to search.
+
+    ``relative_gap`` stops a stage once it is proven within that fraction of
+    its bound; ``progress`` is called on every improving roster.
+    """
+
+    time_limit_s: float = 30.0
+    workers: int = 2
+    seed: int = 0
+    relative_gap: float = 0.0
+    progress: Callable[[Progress], None] | None = None
+    log_search: bool = False
+
+
+@dataclass(frozen=True)
+class PenaltyRecord:
+    """A non-zero soft penalty paid in the roster (negative: a reward earned)."""
+
+    worker: str
+    name: str
+    points: int
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    roster: Roster
+    penalties: list[PenaltyRecord] = field(default_factory=list)
+    stages: list[dict[str, object]] = field(default_factory=list)
+
+    @property
+    def status(self) -> RosterStatus:
+        return self.roster.status
+
+
+class _ProgressCallback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, report: Callable[[float, float], None]) -> None:
+        super().__init__()
+        self._report = report
+
+    def on_solution_callback(self) -> None:
+        self._report(self.objective_value, self.best_objective_bound)
+
+
+@dataclass
+class _Run:
+    scenario: Scenario
+    config: SolverConfig
+    started: float
+    model: cp_model.CpModel
+    v: Variables
+    total_slots: int
+    solution: dict[tuple[str, str], int] = field(default_factory=dict)
+    stages: list[dict[str, object]] = field(default_factory=list)
+    all_optimal: bool = True
+    evaluated: list[int] | None = None
+
+    def remaining(self) -> float:
+        return self.config.time_limit_s - (time.monotonic() - self.started)
+
+    def hint(self) -> None:
+        self.model.clear_hints()
+        for key, lit in self.v.x.items():
+            self.model.add_hint(lit, self.solution.get(key, 0))
+
+    def run_stage(self, name: str, budget: float, filled_before: int = 0,
+                  is_fill: bool = True,
+                  evaluate: list[cp_model.LinearExprT] | None = None) -> tuple[int, int | None, int | None]:
+        """Solve the current objective; returns (cp status, value, bound).
+
+        ``evaluate`` expressions are valued on the roster found, into ``self.evaluated``.
+        """
+        self.hint()
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.max_time_in_seconds = max(0.05, budget)
+        params.num_workers = self.config.workers
+        params.random_seed = self.config.seed
+        params.relative_gap_limit = self.config.relative_gap
+        params.log_search_progress = self.config.log_search
+        callback = None
+        if self.config.progress and is_fill:
+            def report(value: float, bound: float) -> None:
+                assert self.config.progress is not None
+                self.config.progress(Progress(name, filled_before + round(value),
+                                              filled_before + int(bound + 1e-6), self.total_slots,
+                                              time.monotonic() - self.started))
+            callback = _ProgressCallback(report)
+        status = solver.solve(self.model, callback)
+        record: dict[str, object] = {"stage": name, "status": solver.status_name(status),
+                                     "seconds": round(solver.wall_time, 2)}
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            self.solution = {k: int(solver.boolean_value(lit)) for k, lit in self.v.x.items()}
+            if evaluate is not None:
+                self.evaluated = [int(solver.value(e)) for e in evaluate]
+            value = round(solver.objective_value)
+            bound = int(solver.best_objective_bound + 1e-6) if is_fill else round(solver.best_objective_bound)
+            record.update(value=value, bound=bound)
+            if status != cp_model.OPTIMAL:
+                self.all_optimal = False
+            self.stages.append(record)
+            return status, value, bound
+        self.all_optimal = False
+        self.stages.append(record)
+        return status, None, None
+
+
+def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult:
+    """Assign workers to shifts; every returned roster is legal under the spec."""
+    config = config or SolverConfig()
+    started = time.monotonic()
+    timeline = Timeline.of(scenario)
+    ctx = EligibilityContext(scenario, timeline)
+    eligible = eligible_workers(ctx)
+    model = cp_model.CpModel()
+    v = Variables.build(model, scenario, timeline, ctx, eligible)
+    add_hard_rules(v)
+    build_seconds = time.monotonic() - started
+    total_slots = sum(s.headcount for s in scenario.shifts)
+    run = _Run(scenario, config, started, model, v, total_slots)
+
+    check_ctx = CheckContext.of(scenario)
+    dropped = _apply_pins(run, ctx, check_ctx)
+    greedy_deadline = started + 0.2 * config.time_limit_s
+    run.solution.update(
+        greedy_assignments(scenario, check_ctx, eligible, run.solution, deadline=greedy_deadline)
+    )
+
+    fill = fill_by_priority(v)
+    levels = [p for p in PRIORITIES if p in fill]
+    filled: dict[int, int] = {}
+    bounds: dict[int, int] = {}
+    for i, level in enumerate(levels):
+        budget = run.remaining() / (len(levels) - i + 1)
+        model.maximize(fill[level])
+        status, value, bound = run.run_stage(f"priority {level}", budget, sum(filled.values()))
+        if value is None:  # no better roster in time: keep the previous one
+            value = sum(run.solution.get(k, 0) for k in _keys_at(v, level))
+            bound = _upper_bound(v, level)
+        filled[level], bounds[level] = value, bound if bound is not None else value
+        model.add(fill[level] >= value)
+
+    terms = soft_terms(v)
+    if terms and run.remaining() > 0.1:
+        model.minimize(sum(t.expr for t in terms))
+        run.run_stage("preferences", run.remaining(), is_fill=False, evaluate=[t.expr for t in terms])
+    elif terms:
+        run.all_optimal = False
+
+    roster = _roster(run, ctx, check_ctx, filled, bounds, dropped, build_seconds)
+    return SolveResult(roster, _penalties(terms, run.evaluated), run.stages)
+
+
+def _keys_at(v: Variables, level: int) -> list[tuple[str, str]]:
+    return [(w, s.id) for s in v.scenario.shifts if s.priority == level for w in v.workers_of(s.id)]
+
+
+def _upper_bound(v: Variables, level: int) -> int:
+    return sum(min(s.headcount, len(v.workers_of(s.id))) for s in v.scenario.shifts if s.priority == level)
+
+
+def _apply_pins(run: _Run, ctx: EligibilityContext, check_ctx: CheckContext) -> list[DroppedPin]:
+    """Force pinned assignments; drop (and report) those that became illegal."""
+    dropped: list[DroppedPin] = []
+    kept: list[tuple[str, str]] = []
+    for pin in run.scenario.pinned:
+        worker, shift = ctx.workers[pin.worker], ctx.shifts[pin.shift]
+        why = exclusion(ctx, worker, shift)
+        if why is not None or run.v.works(pin.worker, pin.shift) is None:
+            reason = Reason(code=why.code if why else "ineligible",
+                            message=why.message if why else "no longer eligible")
+            dropped.append(DroppedPin(shift=pin.shift, worker=pin.worker, reasons=[reason]))
+        else:
+            kept.append((pin.worker, pin.shift))
+    if not kept:
+        return dropped
+    lits = [run.v.x[k] for k in kept]
+    run.model.maximize(sum(lits))
+    _, value, _ = run.run_stage("pins", max(1.0, run.remaining() / 10), is_fill=False)
+    by_worker: dict[str, list[str]] = defaultdict(list)
+    for w, s in kept:
+        by_worker[w].append(s)
+    for key, lit in zip(kept, lits, strict=True):
+        if value is not None and run.solution.get(key):
+            run.model.add(lit == 1)
+            continue
+        run.model.add(lit == 0)
+        violations = [vi for vi in check_worker(check_ctx, key[0], by_worker[key[0]]) if key[1] in vi.shifts]
+        reasons = [Reason(code=vi.rule, message=vi.message) for vi in violations] or [
+            Reason(code="conflicts-with-pins", message="conflicts with other pinned work under the rules")
+        ]
+        dropped.append(DroppedPin(shift=key[1], worker=key[0], reasons=reasons))
+    return dropped
+
+
+def _roster(run: _Run, ctx: EligibilityContext, check_ctx: CheckContext, filled: dict[int, int],
+            bounds: dict[int, int], dropped: list[DroppedPin], build_seconds: float) -> Roster:
+    scenario = run.scenario
+    assigned = [(s, w) for (w, s), val in run.solution.items() if val]
+    order = {s.id: i for i, s in enumerate(scenario.shifts)}
+    assigned.sort(key=lambda sw: (order[sw[0]], sw[1]))
+    count: dict[str, int] = defaultdict(int)
+    for s, _ in assigned:
+        count[s] += 1
+    unfilled = explain_unfilled(scenario, ctx, check_ctx, run.v, assigned, count)
+    totals: dict[int, int] = defaultdict(int)
+    for s in scenario.shifts:
+        totals[s.priority] += s.headcount
+    for p in totals:
+        filled.setdefault(p, 0)
+        bounds.setdefault(p, _upper_bound(run.v, p))
+    status: RosterStatus = "optimal" if run.all_optimal else "feasible"
+    soft = next((st.get("value") for st in run.stages if st["stage"] == "preferences"), None)
+    return Roster(
+        scenario=scenario.name,
+        status=status,
+        assignments=[Assignment(shift=s, worker=w) for s, w in assigned],
+        unfilled=unfilled,
+        dropped_pins=dropped or None,
+        objective=Objective(
+            filled_slots=len(assigned),
+            total_slots=run.total_slots,
+            bound_filled_slots=sum(bounds.values()),
+            filled_by_priority={str(p): filled[p] for p in sorted(totals, reverse=True)},
+            total_by_priority={str(p): totals[p] for p in sorted(totals, reverse=True)},
+            bound_by_priority={str(p): bounds[p] for p in sorted(totals, reverse=True)},
+            soft_penalty=soft if isinstance(soft, int) else None,
+        ),
+        stats={
+            "solve_seconds": round(time.monotonic() - run.started, 2),
+            "build_seconds": round(build_seconds, 2),
+            "workers": run.config.workers,
+            "seed": run.config.seed,
+            "variables": len(run.v.x),
+            "stages": run.stages,
+        },
+    )
+
+
+def _penalties(terms: list[PenaltyTerm], values: list[int] | None) -> list[PenaltyRecord]:
+    """Non-zero soft terms of the final roster, per worker and rule (a score analysis)."""
+    if not terms or values is None:
+        return []
+    out: dict[tuple[str, str], int] = defaultdict(int)
+    for term, points in zip(terms, values, strict=True):
+        out[term.worker, term.name] += points
+    return [PenaltyRecord(worker=w, name=n, points=p) for (w, n), p in sorted(out.items()) if p]

@@ -1,0 +1,106 @@
+"""The CP-SAT model's variables in one container, with domain-named queries.
+
+Only eligible (worker, shift) pairs get a Boolean; pairs ruled out in advance
+keep their reason in :mod:`flexpool.eligibility` for the explanations. Fixed
+work is not a variable: it enters every rule as a constant.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from ortools.sat.python import cp_model
+
+from flexpool.eligibility import EligibilityContext
+from flexpool.model import Scenario, Worker
+from flexpool.timeline import Timeline, WorkItem
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A work item in one worker's week: a shift with its literal, or fixed work (``lit`` None)."""
+
+    item: WorkItem
+    lit: cp_model.IntVar | None
+
+    @property
+    def fixed(self) -> bool:
+        return self.lit is None
+
+
+@dataclass
+class Variables:
+    """``works(w, s)`` literals plus per-worker and per-date helpers built on demand."""
+
+    model: cp_model.CpModel
+    scenario: Scenario
+    timeline: Timeline
+    eligibility: EligibilityContext
+    x: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    _by_worker: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    _by_shift: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    _day_vars: dict[tuple[str, str, date], cp_model.IntVar | int] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, model: cp_model.CpModel, scenario: Scenario, timeline: Timeline,
+              eligibility: EligibilityContext, eligible: dict[str, list[str]]) -> Variables:
+        v = cls(model, scenario, timeline, eligibility)
+        for shift in scenario.shifts:
+            for worker_id in eligible.get(shift.id, ()):
+                v.x[worker_id, shift.id] = model.new_bool_var(f"x[{worker_id},{shift.id}]")
+                v._by_worker[worker_id].append(shift.id)
+                v._by_shift[shift.id].append(worker_id)
+        return v
+
+    def works(self, worker_id: str, shift_id: str) -> cp_model.IntVar | None:
+        return self.x.get((worker_id, shift_id))
+
+    def shifts_of(self, worker_id: str) -> list[str]:
+        return self._by_worker.get(worker_id, [])
+
+    def workers_of(self, shift_id: str) -> list[str]:
+        return self._by_shift.get(shift_id, [])
+
+    def active_workers(self) -> Iterator[Worker]:
+        """Workers with at least one eligible shift (the others need no constraints)."""
+        return (w for w in self.scenario.workers if self._by_worker.get(w.id))
+
+    def placed(self, worker_id: str) -> list[Placed]:
+        """The worker's candidate shifts and fixed work, sorted by start."""
+        out = [Placed(self.timeline.shifts[s], self.x[worker_id, s]) for s in self.shifts_of(worker_id)]
+        out.extend(Placed(item, None) for item in self.timeline.fixed[worker_id])
+        out.sort(key=lambda p: (p.item.start, p.item.end))
+        return out
+
+    def day_flag(self, worker_id: str, day: date, *, nights_only: bool,
+                 placed: Iterable[Placed]) -> cp_model.IntVar | int:
+        """Exactly "the worker starts a (night) item on ``day``": a literal, or 1/0 when fixed.
+
+        Cached per (worker, day, kind) so every rule shares one variable.
+        """
+        key = (worker_id, "N" if nights_only else "D", day)
+        if key in self._day_vars:
+            return self._day_vars[key]
+        lits = []
+        for p in placed:
+            if p.item.start_date != day or (nights_only and not p.item.night):
+                continue
+            if p.lit is None:
+                self._day_vars[key] = 1
+                return 1
+            lits.append(p.lit)
+        flag: cp_model.IntVar | int
+        if not lits:
+            flag = 0
+        elif len(lits) == 1:
+            flag = lits[0]
+        else:
+            flag = self.model.new_bool_var(f"{key[1]}[{worker_id},{day}]")
+            self.model.add_bool_or(lits).only_enforce_if(flag)
+            for lit in lits:
+                self.model.add_implication(lit, flag)
+        self._day_vars[key] = flag
+        return flag

@@ -1,0 +1,1 @@
+"""Tests for the independent benchmark tooling in benchmarks/."""

@@ -1,0 +1,1 @@
+"""Tests of the example scenarios and their generators."""
