@@ -79,8 +79,9 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, overload
 
@@ -481,7 +482,8 @@ class WorkerView:
         self.focus_fixed = focus_fixed
         self.assigned = sorted(assigned, key=lambda i: (i.start, i.end))
         fixed = ctx.timeline.fixed.get(worker.id, ())
-        self.items: list[WorkItem] = sorted([*self.assigned, *fixed], key=lambda i: (i.start, i.end))
+        self.items: list[WorkItem] = sorted([*self.assigned, *fixed],
+                                            key=lambda i: (i.start, i.end))
 
     # -- focus
 
@@ -520,7 +522,7 @@ class WorkerView:
             return Period((first,), first.start, first.end, first.work_minutes, first.night,
                           first.late_night, first.start_date, False)
         start, end = first.start, max(i.end for i in items)
-        overlapping = any(b.start < a.end for a, b in zip(items, items[1:], strict=False))
+        overlapping = any(b.start < a.end for a, b in pairwise(items))
         tb = self.ctx.timebase
         lo, hi = tb.moment(start), tb.moment(end)
         night = night_window_minutes(lo, hi, tb.zone) > NIGHT_MIN_MINUTES
@@ -531,7 +533,7 @@ class WorkerView:
     @cached_property
     def gaps(self) -> list[Gap]:
         p = self.periods
-        return [Gap(a, b) for a, b in zip(p, p[1:], strict=False)]
+        return [Gap(a, b) for a, b in pairwise(p)]
 
     def gap_involved(self, gap: Gap) -> bool:
         return self.holds_focus(gap.before) or self.holds_focus(gap.after)
@@ -659,9 +661,10 @@ def check_daily_rest(v: WorkerView) -> Iterator[Violation]:
         if g >= r.min_daily_rest_minutes:
             continue
         if gap.before.late_night:
-            if g < r.min_daily_rest_minutes > r.rest_after_late_night_minutes \
-                    and v.gap_involved(gap):
-                text = f"{v.between(gap)} < {r.min_daily_rest_minutes} (no reduction after a late night)"
+            # ATW-N3 judges this gap; ATW-6 only adds to it when its rest is the longer.
+            if r.rest_after_late_night_minutes < r.min_daily_rest_minutes and v.gap_involved(gap):
+                text = (f"{v.between(gap)} < {r.min_daily_rest_minutes} "
+                        "(no reduction after a late night)")
                 yield v.violation("ATW-6", gap.before.items + gap.after.items, text)
         elif g < r.reduced_daily_rest_minutes:
             if v.gap_involved(gap):
@@ -813,9 +816,12 @@ def check_avg_16_weeks(v: WorkerView) -> Iterator[Violation]:
     for first in v.windows(16, v.focus_weeks):
         total = v.window_sum(v.minutes_by_week, first, 16)
         count = v.window_sum(nights, first, 16)
-        avg = r.max_avg_week_minutes_16w_night_workers if count >= 16 else r.max_avg_week_minutes_16w
+        night_worker = count >= 16
+        avg = r.max_avg_week_minutes_16w
+        if night_worker:
+            avg = r.max_avg_week_minutes_16w_night_workers
         if total > 16 * avg:
-            why = f", {count} nights" if count >= 16 else ""
+            why = f", {count} nights" if night_worker else ""
             text = (f"working time {total} min in the 16 weeks from {v.ctx.monday(first)} > "
                     f"{16 * avg} (average {total / 16:g} > {avg} per week{why})")
             yield v.violation("ATW-4", v.window_items(first, 16), text)
@@ -1043,7 +1049,3 @@ def fixed_work_warnings(scenario: Scenario, ctx: CheckContext | None = None) -> 
             out.extend(f"warning: {v.message}" for v in rule(view))
     return out
 
-
-def _week_dates(ctx: CheckContext, week: int) -> tuple[date, date]:  # pragma: no cover - helper
-    monday = ctx.timebase.monday_of(week)
-    return monday, monday + timedelta(days=6)

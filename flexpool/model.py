@@ -13,7 +13,7 @@ never sees a naive datetime.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -95,7 +95,7 @@ class Interval(Frozen):
     @property
     def elapsed_minutes(self) -> int:
         """Real elapsed minutes, via UTC (a DST night is 7 h or 9 h)."""
-        return int((self.end - self.start) / timedelta(minutes=1))
+        return int((self.end.astimezone(UTC) - self.start.astimezone(UTC)) / timedelta(minutes=1))
 
 
 class FixedWork(Interval):

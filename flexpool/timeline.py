@@ -104,10 +104,11 @@ def night_window_minutes(start: datetime, end: datetime, zone: ZoneInfo) -> int:
     total = 0
     day = start.astimezone(zone).date()
     last = end.astimezone(zone).date()
+    start_utc, end_utc = start.astimezone(UTC), end.astimezone(UTC)
     while day <= last:
-        lo = datetime.combine(day, time(0), tzinfo=zone)
-        hi = datetime.combine(day, NIGHT_WINDOW_END, tzinfo=zone)
-        overlap = min(end, hi) - max(start, lo)
+        lo = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+        hi = datetime.combine(day, NIGHT_WINDOW_END, tzinfo=zone).astimezone(UTC)
+        overlap = min(end_utc, hi) - max(start_utc, lo)
         if overlap > timedelta(0):
             total += int(overlap // timedelta(minutes=1))
         day += timedelta(days=1)
