@@ -480,6 +480,7 @@ class WorkerView:
         self.rules = ctx.rules
         self.worker = worker
         self.focus_fixed = focus_fixed
+        self._reported: set[tuple[str, ...]] = set()
         self.assigned = sorted(assigned, key=lambda i: (i.start, i.end))
         fixed = ctx.timeline.fixed.get(worker.id, ())
         self.items: list[WorkItem] = sorted([*self.assigned, *fixed],
@@ -576,6 +577,15 @@ class WorkerView:
 
     def window_sum(self, table: Mapping[int, int], first: int, length: int) -> int:
         return sum(table.get(w, 0) for w in range(first, first + length))
+
+    def first_report(self, rule: str, items: Iterable[WorkItem]) -> bool:
+        """False when a window holding exactly these items was reported already
+        (overlapping windows with the same content say the same thing once)."""
+        key = (rule, *(i.key for i in items))
+        if key in self._reported:
+            return False
+        self._reported.add(key)
+        return True
 
     def window_items(self, first: int, length: int,
                      pick: Callable[[WorkItem], bool] = lambda i: True) -> list[WorkItem]:
@@ -796,10 +806,11 @@ def check_avg_4_weeks(v: WorkerView) -> Iterator[Violation]:
     cap = 4 * v.rules.max_avg_week_minutes_4w
     for first in v.windows(4, v.focus_weeks):
         total = v.window_sum(v.minutes_by_week, first, 4)
-        if total > cap:
+        items = v.window_items(first, 4) if total > cap else []
+        if items and v.first_report("ATW-3", items):
             text = (f"working time {total} min in the 4 weeks from {v.ctx.monday(first)} > {cap} "
                     f"(average {total / 4:g} > {v.rules.max_avg_week_minutes_4w} per week)")
-            yield v.violation("ATW-3", v.window_items(first, 4), text)
+            yield v.violation("ATW-3", items, text)
 
 
 def check_avg_16_weeks(v: WorkerView) -> Iterator[Violation]:
@@ -820,11 +831,12 @@ def check_avg_16_weeks(v: WorkerView) -> Iterator[Violation]:
         avg = r.max_avg_week_minutes_16w
         if night_worker:
             avg = r.max_avg_week_minutes_16w_night_workers
-        if total > 16 * avg:
+        items = v.window_items(first, 16) if total > 16 * avg else []
+        if items and v.first_report("ATW-4", items):
             why = f", {count} nights" if night_worker else ""
             text = (f"working time {total} min in the 16 weeks from {v.ctx.monday(first)} > "
                     f"{16 * avg} (average {total / 16:g} > {avg} per week{why})")
-            yield v.violation("ATW-4", v.window_items(first, 16), text)
+            yield v.violation("ATW-4", items, text)
 
 
 def check_late_nights_16_weeks(v: WorkerView) -> Iterator[Violation]:
@@ -840,9 +852,9 @@ def check_late_nights_16_weeks(v: WorkerView) -> Iterator[Violation]:
     focus = {i.week for i in v.items if i.late_night and v.focus(i)}
     for first in v.windows(16, focus):
         count = v.window_sum(late, first, 16)
-        if count > cap:
+        items = v.window_items(first, 16, lambda i: i.late_night) if count > cap else []
+        if items and v.first_report("ATW-N6", items):
             text = f"{count} late nights in the 16 weeks from {v.ctx.monday(first)} > {cap}"
-            items = v.window_items(first, 16, lambda i: i.late_night)
             yield v.violation("ATW-N6", items, text)
 
 

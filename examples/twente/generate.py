@@ -430,9 +430,9 @@ WEEKLY_REST_MINUTES = 2160
 
 SIZES: dict[str, SizeSpec] = {
     "S": SizeSpec("S", 10, 60, 1, 150, 1, supply=1.3),
-    "R150": SizeSpec("R150", 25, 150, 1, 400, 1, supply=1.3),
+    "R150": SizeSpec("R150", 25, 150, 1, 400, 1, supply=1.15),
     "M": SizeSpec("M", 68, 600, 1, 2500, 16, supply=1.3),
-    "L": SizeSpec("L", 68, 2000, 4, 10000, 16, supply=1.3),
+    "L": SizeSpec("L", 68, 2000, 4, 10000, 16, supply=0.9),
 }
 
 
@@ -730,7 +730,7 @@ def mean_pool_hours(shifts: list[dict[str, Any]], spec: SizeSpec) -> float:
         end = datetime.fromisoformat(s["end"]).replace(tzinfo=ZONE)
         minutes += (elapsed_minutes(start, end) - s["unpaid_break_minutes"]) * s["headcount"]
     hours = minutes / 60 / spec.weeks * spec.supply / spec.workers
-    return min(max(hours, 10.0), 32.0)
+    return min(max(hours, 8.0), 32.0)
 
 
 def build_worker(ctx: WorkerContext, n: int, rng: random.Random) -> dict[str, Any]:
