@@ -11,6 +11,7 @@ exclusion carries a machine-readable code and a sentence a planner can act on.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -104,6 +105,31 @@ class EligibilityContext:
         tb = self.timeline.timebase
         return {sid: item.dates_touched(tb) for sid, item in self.timeline.shifts.items()}
 
+    @cached_property
+    def held_codes(self) -> dict[str, frozenset[str]]:
+        return {w: frozenset(codes) for w, codes in self.credentials.items()}
+
+    @cached_property
+    def unavailable_minutes(self) -> dict[str, list[tuple[int, int]]]:
+        tb = self.timeline.timebase
+        return {w.id: [(tb.minute(u.start), tb.minute(u.end)) for u in w.unavailable]
+                for w in self.scenario.workers}
+
+    @cached_property
+    def fixed_starts(self) -> dict[str, list[int]]:
+        return {w: [f.start for f in items] for w, items in self.timeline.fixed.items()}
+
+    @cached_property
+    def longest_rest_floor(self) -> int:
+        """The largest gap any pair rule can demand (bounds the fixed work to look at)."""
+        rules = self.scenario.rules
+        own = [o.rules.min_daily_rest_minutes or 0 for o in self.scenario.organisations]
+        return max([rules.reduced_daily_rest_minutes, rules.rest_after_late_night_minutes, *own])
+
+    @cached_property
+    def longest_fixed_item(self) -> int:
+        return max((f.elapsed for items in self.timeline.fixed.values() for f in items), default=0)
+
     def distance_km(self, worker: Worker, location_id: str) -> float | None:
         if worker.home is None:
             return None
@@ -146,10 +172,7 @@ def shift_exclusion(ctx: EligibilityContext, shift: Shift) -> Exclusion | None:
 def credential_exclusion(ctx: EligibilityContext, worker: Worker, shift: Shift) -> Exclusion | None:
     """All-of ``requires`` (and the induction) must be valid on every date touched."""
     held = ctx.credentials[worker.id]
-    needed = list(shift.requires)
-    if shift.induction_required:
-        needed.append(f"induction:{shift.location}")
-    for code in needed:
+    for code in _needed_codes(shift):
         creds = held.get(code)
         if not creds:
             kind = "induction" if code.startswith("induction:") else "credential"
@@ -193,8 +216,8 @@ def timing_exclusion(ctx: EligibilityContext, worker: Worker, shift: Shift) -> E
     """Unavailability, the contract, and clashes with fixed work (overlap or too little rest)."""
     tb = ctx.timeline.timebase
     item = ctx.timeline.shifts[shift.id]
-    for window in worker.unavailable:
-        if _overlaps(item.start, item.end, tb.minute(window.start), tb.minute(window.end)):
+    for window, (lo, hi) in zip(worker.unavailable, ctx.unavailable_minutes[worker.id], strict=True):
+        if _overlaps(item.start, item.end, lo, hi):
             return Exclusion(
                 "unavailable",
                 f"unavailable {window.start:%Y-%m-%d %H:%M} - {window.end:%Y-%m-%d %H:%M}",
@@ -209,7 +232,11 @@ def timing_exclusion(ctx: EligibilityContext, worker: Worker, shift: Shift) -> E
             f"{contract.max_minutes_per_week} min per week",
             "contract",
         )
-    for fixed in ctx.timeline.fixed[worker.id]:
+    reach = ctx.longest_rest_floor + ctx.longest_fixed_item
+    fixed_items = ctx.timeline.fixed[worker.id]
+    first = bisect_left(ctx.fixed_starts[worker.id], item.start - reach)
+    last = bisect_right(ctx.fixed_starts[worker.id], item.end + ctx.longest_rest_floor)
+    for fixed in fixed_items[first:last]:
         if _overlaps(item.start, item.end, fixed.start, fixed.end):
             return Exclusion(
                 "fixed-work",
@@ -250,7 +277,25 @@ def eligible_workers(ctx: EligibilityContext) -> dict[str, list[str]]:
         else:
             candidates = everyone
         workers = ctx.scenario.workers
+        needed = frozenset(_needed_codes(shift))
         result[shift.id] = [
-            workers[i].id for i in candidates if exclusion(ctx, workers[i], shift) is None
+            workers[i].id for i in candidates
+            if needed <= ctx.held_codes[workers[i].id] and _within_reach(ctx, workers[i], shift)
+            and exclusion(ctx, workers[i], shift) is None
         ]
     return result
+
+
+def _needed_codes(shift: Shift) -> list[str]:
+    needed = list(shift.requires)
+    if shift.induction_required:
+        needed.append(f"induction:{shift.location}")
+    return needed
+
+
+def _within_reach(ctx: EligibilityContext, worker: Worker, shift: Shift) -> bool:
+    """Cheap pre-filter; :func:`exclusion` still decides (and explains) every pair."""
+    if worker.max_travel_km is None:
+        return True
+    distance = ctx.distance_km(worker, shift.location)
+    return distance is None or distance <= worker.max_travel_km

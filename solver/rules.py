@@ -7,9 +7,10 @@ the window, gap or run judged holds an assigned shift; when fixed work alone
 already breaks a window, the window simply takes no assigned shift (every rule
 here is monotone: more work never repairs it).
 
-One deliberate reading is stricter than the law: the solver never places a
-shift touching another work period (gap 0); the checker accepts touching
-periods within the joined-length limits.
+One deliberate reading is stricter than the law: touching work periods (gap
+0) are joined only for two day shifts without an organisation rest; a shift
+never touches fixed work or a night. The checker accepts every touching pair
+within the joined-length limits.
 
 ``HARD_RULES`` lists them in order; :func:`add_hard_rules` applies them all.
 """
@@ -23,7 +24,7 @@ from datetime import date, timedelta
 from ortools.sat.python import cp_model
 
 from flexpool.eligibility import hard_rest_floor
-from flexpool.timeline import WorkItem
+from flexpool.timeline import WorkItem, night_window_minutes
 from solver.variables import Placed, Variables
 
 Lit = cp_model.IntVar
@@ -78,22 +79,68 @@ def _rest_after(v: Variables, item: WorkItem) -> int:
 
 
 def add_no_overlap_and_minimum_rest(v: Variables) -> None:
-    """Hard. No two work periods overlap or touch, and every gap keeps its floor.
+    """Hard. No two work periods overlap, and every gap keeps its floor.
 
     The floor after a shift is the reduced daily rest (480 min), 840 min after a
     late night, or the organisation's own daily rest. Conflicts form an interval
     graph on ``[start, end + floor)``, encoded as one at-most-one per maximal
-    clique. Fixed work is handled by eligibility (pairs too close to it have no
-    variable). Organisation rest *before* its shifts adds pairwise exclusions.
+    clique. Two day shifts that touch (a split day, 09-13 and 13-21) may join
+    into one work period when the joined length is allowed: a ``joined`` literal
+    then lets the pair count once. Fixed work is handled by eligibility (pairs
+    too close to it have no variable). An organisation's rest *before* its
+    shifts adds pairwise exclusions.
 
-    Source: ATW art. 5:3 (ATW-6), ATW-N3, CAO overlays (spec, Organisation).
+    Source: ATW art. 5:3 (ATW-6), ATW-N3, ATW art. 5:7 (ATW-1, joined periods), CAO overlays.
     """
     for worker in v.active_workers():
         shifts = [p for p in v.placed(worker.id) if not p.fixed]
         extended = [(p.item.start, p.item.end + _rest_after(v, p.item), p.lit) for p in shifts]
+        joined = _joinable_pairs(v, shifts)
         for clique in _maximal_cliques(extended):
-            v.model.add_at_most_one(clique)
+            members = {id(lit) for lit in clique}
+            relief = [j for (a, b), j in joined.items() if id(a) in members and id(b) in members]
+            if relief:
+                v.model.add(sum(clique) - sum(relief) <= 1)
+            else:
+                v.model.add_at_most_one(clique)
         _add_rest_before_organisation_shifts(v, shifts)
+
+
+def _joinable_pairs(v: Variables, shifts: list[Placed]) -> dict[tuple[Lit, Lit], Lit]:
+    """Touching day shifts whose joined period stays within the shift-length limits.
+
+    Nights and shifts with an organisation rest never join (their rest rules
+    would then apply to the joined period); a shift joins at most one neighbour.
+    """
+    by_start: dict[int, list[Placed]] = defaultdict(list)
+    for p in shifts:
+        by_start[p.item.start].append(p)
+    joined: dict[tuple[Lit, Lit], Lit] = {}
+    per_shift: dict[int, list[Lit]] = defaultdict(list)
+    for a in shifts:
+        for b in by_start.get(a.item.end, ()):
+            if not _may_join(v, a.item, b.item):
+                continue
+            flag = v.model.new_bool_var(f"joined[{a.item.key},{b.item.key}]")
+            v.model.add_implication(flag, a.lit)  # type: ignore[arg-type]
+            v.model.add_implication(flag, b.lit)  # type: ignore[arg-type]
+            joined[a.lit, b.lit] = flag  # type: ignore[index]
+            per_shift[id(a.lit)].append(flag)
+            per_shift[id(b.lit)].append(flag)
+    for flags in per_shift.values():
+        if len(flags) > 1:
+            v.model.add_at_most_one(flags)
+    return joined
+
+
+def _may_join(v: Variables, a: WorkItem, b: WorkItem) -> bool:
+    if a.night or b.night or _has_own_rest(v, a) or _has_own_rest(v, b):
+        return False
+    if night_window_minutes(v.timeline.timebase.moment(a.start), v.timeline.timebase.moment(b.end),
+                            v.timeline.timebase.zone) > 60:
+        return False
+    limit = min(v.eligibility.shift_length_limits(v.eligibility.shifts[s.key])[0] for s in (a, b))
+    return a.work_minutes + b.work_minutes <= limit
 
 
 def _maximal_cliques(intervals: list[tuple[int, int, Lit]]) -> Iterable[list[Lit]]:
@@ -192,7 +239,9 @@ def add_weekly_rest(v: Variables) -> None:
     tb = v.timeline.timebase
     for worker in v.active_workers():
         placed = v.placed(worker.id)
-        for week in v.timeline.horizon_weeks:
+        shifts = [p.item for p in placed if not p.fixed]
+        last_week = tb.week_of(tb.moment(max(i.end for i in shifts) - 1).date())
+        for week in range(min(i.week for i in shifts), last_week + 1):
             lo, hi = tb.week_start(week), tb.week_start(week + 1)
             inside = [p for p in placed if p.item.start < hi and p.item.end > lo]
             if not any(not p.fixed for p in inside):
@@ -246,7 +295,7 @@ def add_max_week_minutes(v: Variables) -> None:
     for worker in v.active_workers():
         fixed, terms = _minutes_by_week(v, worker.id)
         for week, week_terms in terms.items():
-            cap_linear(v.model, week_terms, fixed[week], cap)
+            v.cap((worker.id, "minutes", (week,)), week_terms, fixed[week], cap)
 
 
 def _windowed_minutes(v: Variables, length: int, cap_for: Callable[..., None]) -> None:
@@ -259,7 +308,8 @@ def _windowed_minutes(v: Variables, length: int, cap_for: Callable[..., None]) -
             weeks = _weeks_window(start, length)
             window_terms = [t for w in weeks for t in terms.get(w, ())]
             if window_terms:
-                cap_for(worker.id, weeks, window_terms, sum(fixed.get(w, 0) for w in weeks))
+                key = (worker.id, "minutes", tuple(w for w in weeks if w in terms))
+                cap_for(worker.id, weeks, key, window_terms, sum(fixed.get(w, 0) for w in weeks))
 
 
 def add_max_avg_week_minutes_4w(v: Variables) -> None:
@@ -269,8 +319,9 @@ def add_max_avg_week_minutes_4w(v: Variables) -> None:
     """
     cap = 4 * v.scenario.rules.max_avg_week_minutes_4w
 
-    def cap_for(_worker: str, _weeks: range, terms: list[tuple[int, Lit]], const: int) -> None:
-        cap_linear(v.model, terms, const, cap)
+    def cap_for(_worker: str, _weeks: range, key: tuple[object, ...],
+                terms: list[tuple[int, Lit]], const: int) -> None:
+        v.cap(key, terms, const, cap)
 
     _windowed_minutes(v, 4, cap_for)
 
@@ -286,15 +337,16 @@ def add_max_avg_week_minutes_16w(v: Variables) -> None:
     high, low = 16 * rules.max_avg_week_minutes_16w, 16 * rules.max_avg_week_minutes_16w_night_workers
     nights_needed = 16
 
-    def cap_for(worker: str, weeks: range, terms: list[tuple[int, Lit]], const: int) -> None:
+    def cap_for(worker: str, weeks: range, key: tuple[object, ...],
+                terms: list[tuple[int, Lit]], const: int) -> None:
         placed = [p for p in v.placed(worker) if p.item.week in weeks and p.item.night]
         fixed_nights = sum(1 for p in placed if p.fixed)
         night_lits = [p.lit for p in placed if p.lit is not None]
         possible_nights = fixed_nights + len({p.item.start_date for p in placed if not p.fixed})
         if possible_nights < nights_needed or const + sum(c for c, _ in terms) <= low:
-            cap_linear(v.model, terms, const, high)
+            v.cap(key, terms, const, high)
         elif fixed_nights >= nights_needed:
-            cap_linear(v.model, terms, const, low)
+            v.cap(key, terms, const, low)
         else:
             many = v.model.new_bool_var(f"nightworker[{worker},{weeks.start}]")
             v.model.add(sum(night_lits) + fixed_nights <= nights_needed - 1).only_enforce_if(many.Not())
@@ -466,11 +518,12 @@ def add_contract_limits(v: Variables) -> None:
         if contract.max_minutes_per_week is None and contract.max_shifts_per_week is None:
             continue
         _, terms = _minutes_by_week(v, worker.id)
-        for week_terms in terms.values():
+        for week, week_terms in terms.items():
             if contract.max_minutes_per_week is not None:
-                cap_linear(v.model, week_terms, 0, contract.max_minutes_per_week)
+                v.cap((worker.id, "minutes", (week,)), week_terms, 0, contract.max_minutes_per_week)
             if contract.max_shifts_per_week is not None:
-                cap_linear(v.model, [(1, lit) for _, lit in week_terms], 0, contract.max_shifts_per_week)
+                v.cap((worker.id, "shifts", (week,)), [(1, lit) for _, lit in week_terms], 0,
+                      contract.max_shifts_per_week)
 
 
 HARD_RULES: tuple[Callable[[Variables], None], ...] = (
@@ -490,6 +543,7 @@ HARD_RULES: tuple[Callable[[Variables], None], ...] = (
 
 
 def add_hard_rules(v: Variables) -> None:
-    """Apply every hard rule, in registry order."""
+    """Apply every hard rule, in registry order; sums with equal terms are merged."""
     for rule in HARD_RULES:
         rule(v)
+    v.emit_caps()

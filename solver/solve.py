@@ -42,6 +42,7 @@ from solver.rules import add_hard_rules
 from solver.variables import Variables
 
 PRIORITIES = (5, 4, 3, 2, 1)
+GREEDY_SHARE, GREEDY_MAX_S = 0.1, 5.0
 
 
 @dataclass(frozen=True)
@@ -112,19 +113,29 @@ class _Run:
     stages: list[dict[str, object]] = field(default_factory=list)
     all_optimal: bool = True
     evaluated: list[int] | None = None
+    full_solution: list[int] | None = None
 
     def remaining(self) -> float:
         return self.config.time_limit_s - (time.monotonic() - self.started)
 
     def hint(self) -> None:
+        """Hint the last roster; with every variable's value when a stage produced it."""
         self.model.clear_hints()
+        hint = self.model.proto.solution_hint
+        if self.full_solution is not None:
+            hint.vars.extend(range(len(self.full_solution)))
+            hint.values.extend(self.full_solution)
+            return
         for key, lit in self.v.x.items():
             self.model.add_hint(lit, self.solution.get(key, 0))
 
     def run_stage(self, name: str, budget: float, filled_before: int = 0,
-                  is_fill: bool = True,
+                  is_fill: bool = True, scale: int = 1, lower_cap: int = 0,
                   evaluate: list[cp_model.LinearExprT] | None = None) -> tuple[int, int | None, int | None]:
         """Solve the current objective; returns (cp status, value, bound).
+
+        A fill stage's objective is ``scale * level + lower levels`` (lower < scale),
+        so value and bound returned are the level's own; ``lower_cap`` bounds the rest.
 
         ``evaluate`` expressions are valued on the roster found, into ``self.evaluated``.
         """
@@ -140,19 +151,22 @@ class _Run:
         if self.config.progress and is_fill:
             def report(value: float, bound: float) -> None:
                 assert self.config.progress is not None
-                self.config.progress(Progress(name, filled_before + round(value),
-                                              filled_before + int(bound + 1e-6), self.total_slots,
-                                              time.monotonic() - self.started))
+                level, lower = divmod(round(value), scale)
+                self.config.progress(Progress(name, filled_before + level + lower,
+                                              filled_before + int(bound + 1e-6) // scale + lower_cap,
+                                              self.total_slots, time.monotonic() - self.started))
             callback = _ProgressCallback(report)
         status = solver.solve(self.model, callback)
         record: dict[str, object] = {"stage": name, "status": solver.status_name(status),
                                      "seconds": round(solver.wall_time, 2)}
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             self.solution = {k: int(solver.boolean_value(lit)) for k, lit in self.v.x.items()}
+            self.full_solution = list(solver.response_proto.solution)
             if evaluate is not None:
                 self.evaluated = [int(solver.value(e)) for e in evaluate]
-            value = round(solver.objective_value)
-            bound = int(solver.best_objective_bound + 1e-6) if is_fill else round(solver.best_objective_bound)
+            value = round(solver.objective_value) // scale
+            bound = (int(solver.best_objective_bound + 1e-6) // scale if is_fill
+                     else round(solver.best_objective_bound))
             record.update(value=value, bound=bound)
             if status != cp_model.OPTIMAL:
                 self.all_optimal = False
@@ -179,19 +193,27 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
 
     check_ctx = CheckContext.of(scenario)
     dropped = _apply_pins(run, ctx, check_ctx)
-    greedy_deadline = started + 0.2 * config.time_limit_s
+    greedy_deadline = time.monotonic() + min(GREEDY_SHARE * config.time_limit_s, GREEDY_MAX_S)
     run.solution.update(
         greedy_assignments(scenario, check_ctx, eligible, run.solution, deadline=greedy_deadline)
     )
+    run.full_solution = None  # hint the greedy roster, not the pins stage's
+    if config.progress:
+        config.progress(Progress("greedy", sum(run.solution.values()), total_slots, total_slots,
+                                 time.monotonic() - started))
 
     fill = fill_by_priority(v)
     levels = [p for p in PRIORITIES if p in fill]
     filled: dict[int, int] = {}
     bounds: dict[int, int] = {}
+    caps = {p: _upper_bound(v, p) for p in levels}
     for i, level in enumerate(levels):
         budget = run.remaining() / (len(levels) - i + 1)
-        model.maximize(fill[level])
-        status, value, bound = run.run_stage(f"priority {level}", budget, sum(filled.values()))
+        lower = levels[i + 1:]
+        scale = sum(caps[p] for p in lower) + 1
+        model.maximize(scale * fill[level] + sum(fill[p] for p in lower))
+        status, value, bound = run.run_stage(f"priority {level}", budget, sum(filled.values()),
+                                             scale=scale, lower_cap=scale - 1)
         if value is None:  # no better roster in time: keep the previous one
             value = sum(run.solution.get(k, 0) for k in _keys_at(v, level))
             bound = _upper_bound(v, level)

@@ -43,6 +43,9 @@ class Variables:
     _by_worker: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     _by_shift: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     _day_vars: dict[tuple[str, str, date], cp_model.IntVar | int] = field(default_factory=dict)
+    _placed: dict[str, list[Placed]] = field(default_factory=dict)
+    _caps: dict[tuple[object, ...], tuple[list[tuple[int, cp_model.IntVar]], int]] = field(
+        default_factory=dict)
 
     @classmethod
     def build(cls, model: cp_model.CpModel, scenario: Scenario, timeline: Timeline,
@@ -69,11 +72,38 @@ class Variables:
         return (w for w in self.scenario.workers if self._by_worker.get(w.id))
 
     def placed(self, worker_id: str) -> list[Placed]:
-        """The worker's candidate shifts and fixed work, sorted by start."""
+        """The worker's candidate shifts and fixed work, sorted by start (cached; do not mutate)."""
+        if worker_id not in self._placed:
+            self._placed[worker_id] = self._build_placed(worker_id)
+        return self._placed[worker_id]
+
+    def _build_placed(self, worker_id: str) -> list[Placed]:
         out = [Placed(self.timeline.shifts[s], self.x[worker_id, s]) for s in self.shifts_of(worker_id)]
         out.extend(Placed(item, None) for item in self.timeline.fixed[worker_id])
         out.sort(key=lambda p: (p.item.start, p.item.end))
         return out
+
+    def cap(self, key: tuple[object, ...], terms: list[tuple[int, cp_model.IntVar]], const: int,
+            limit: int) -> None:
+        """Collect ``const + sum(coef * lit) <= limit``; rules sharing the same ``key`` (same
+        terms) keep only the tightest, emitted once by :meth:`emit_caps`.
+
+        When fixed work alone exceeds the limit, no literal may be set.
+        """
+        residual = limit - const
+        if residual < 0:
+            for _, lit in terms:
+                self.model.add(lit == 0)
+            return
+        if sum(c for c, _ in terms) <= residual:
+            return
+        if key not in self._caps or residual < self._caps[key][1]:
+            self._caps[key] = (terms, residual)
+
+    def emit_caps(self) -> None:
+        for terms, residual in self._caps.values():
+            self.model.add(sum(c * lit for c, lit in terms) <= residual)
+        self._caps.clear()
 
     def day_flag(self, worker_id: str, day: date, *, nights_only: bool,
                  placed: Iterable[Placed]) -> cp_model.IntVar | int:

@@ -87,6 +87,7 @@ MUNICIPALITIES: dict[str, tuple[float, float, int]] = {
     "Wierden": (52.3590, 6.5930, 25),
 }
 EARTH_RADIUS_KM = 6371.0
+SISTER_LOCATION_KM = 18  # an organisation's other locations lie within this of its main one
 
 # ---------------------------------------------------------------- roles and credentials
 
@@ -421,6 +422,8 @@ HISTORY_SHIFTS_PER_WEEK = ((1, 1), (2, 2), (3, 3), (4, 2))
 TARGET_FRACTIONS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 MAX_SHIFTS_SHARE = 0.35
 UNAVAILABLE_SHARE = 0.45
+LEAVE_SHARE = 0.6  # horizons of 2+ weeks (December): 4-14 days of leave
+CHRISTMAS_LEAVE_FROM = (12, 19)  # leave starts three times as often from this (month, day)
 PREFERENCE_SHARE = 0.55
 WEEKEND_DEMAND_FACTOR = 1.4  # the pool gets the weekends the own staff leave open
 MAX_FIXED_WORK_MINUTES = 570  # 9.5 h per fixed-work item
@@ -429,9 +432,9 @@ MAX_FIXED_RUN_DAYS = 5
 WEEKLY_REST_MINUTES = 2160
 
 SIZES: dict[str, SizeSpec] = {
-    "S": SizeSpec("S", 10, 60, 1, 150, 1, supply=1.3),
-    "R150": SizeSpec("R150", 25, 150, 1, 400, 1, supply=1.15),
-    "M": SizeSpec("M", 68, 600, 1, 2500, 16, supply=1.3),
+    "S": SizeSpec("S", 10, 60, 1, 150, 1, supply=1.15),
+    "R150": SizeSpec("R150", 25, 150, 1, 400, 1, supply=1.0),
+    "M": SizeSpec("M", 68, 600, 1, 2500, 16, supply=1.15),
     "L": SizeSpec("L", 68, 2000, 4, 10000, 16, supply=0.9),
 }
 
@@ -587,11 +590,9 @@ def build_organisation(plan: tuple[str, str, str, str], rng: random.Random) -> B
     kind_key, org_id, name, main = plan
     kind = KINDS[kind_key]
     count = rng.randint(*kind.locations)
-    municipalities = [main]
-    near = [m for m, _ in nearby_municipalities(main, 20) if m != main]
-    for _ in range(count - 1):
-        weights = [MUNICIPALITIES[m][2] for m in near]
-        municipalities.append(rng.choices(near, weights=weights)[0] if near else main)
+    near = nearby_municipalities(main, SISTER_LOCATION_KM)
+    weights = [MUNICIPALITIES[m][2] / (1 + d / 4) ** 2 for m, d in near]
+    municipalities = [main, *rng.choices([m for m, _ in near], weights=weights, k=count - 1)]
     words = rng.sample(LOCATION_WORDS, count)
     org = BuiltOrg(kind_key, {"id": org_id, "name": name, "sector": kind.sector})
     if kind.overlay and rng.random() < kind.overlay_share:
@@ -754,8 +755,9 @@ def build_worker(ctx: WorkerContext, n: int, rng: random.Random) -> dict[str, An
     ]
     hybrid = rng.random() < HYBRID_SHARE
     worker["contract"] = contract(ctx, rng, hybrid)
-    fixed = fixed_work(ctx.spec, rng, home_org, roles, hybrid)
-    unavailable = unavailability(ctx.spec, rng, fixed)
+    leave = leave_window(ctx.spec, rng)
+    fixed = fixed_work(ctx.spec, rng, home_org, roles, hybrid, leave)
+    unavailable = unavailability(ctx.spec, rng, fixed, leave)
     if unavailable:
         worker["unavailable"] = unavailable
     if fixed:
@@ -880,7 +882,7 @@ def contract(ctx: WorkerContext, rng: random.Random, hybrid: bool) -> dict[str, 
 
 
 def fixed_work(spec: SizeSpec, rng: random.Random, home_org: BuiltOrg, roles: list[str],
-               hybrid: bool) -> list[WorkItem]:
+               hybrid: bool, leave: tuple[datetime, datetime] | None) -> list[WorkItem]:
     """Home roster inside the horizon (hybrids) and history before it (part of the pool).
 
     Legal-ish by construction: no overlaps, >= 11 h (12 h for a 720-min CAO, 14 h
@@ -890,26 +892,29 @@ def fixed_work(spec: SizeSpec, rng: random.Random, home_org: BuiltOrg, roles: li
     history = 0
     if spec.history_weeks and rng.random() < HISTORY_SHARE:
         history = min(spec.history_weeks, rng.choice((1, 2, 4, 8, 12, 16, 16, 16)))
-    templates = [t for t in KINDS[home_org.kind].templates if set(t.roles) & set(roles)]
-    templates = templates or list(KINDS[home_org.kind].templates)
+    own = [t for t in KINDS[home_org.kind].templates if set(t.roles) & set(roles)]
+    own = own or list(KINDS[home_org.kind].templates)
     min_rest = home_org.data.get("rules", {}).get("min_daily_rest_minutes", 660)
-    name = home_org.data["name"]
+    org_id = home_org.data["id"]
     items: list[WorkItem] = []
     for week in range(-history, spec.weeks):
         monday = spec.start + timedelta(days=7 * week)
         if week < 0:
-            count, label = _pick(rng, HISTORY_SHIFTS_PER_WEEK), f"gewerkt bij {name}"
+            count, label = _pick(rng, HISTORY_SHIFTS_PER_WEEK), f"historie {org_id}"
         elif hybrid:
-            count, label = _pick(rng, HOME_SHIFTS_PER_WEEK), f"eigen rooster {name}"
+            count, label = _pick(rng, HOME_SHIFTS_PER_WEEK), f"eigen rooster {org_id}"
         else:
             continue
         week_items: list[WorkItem] = []
         for offset in sorted(rng.sample(range(7), count)):
             day = monday + timedelta(days=offset)
-            item = fixed_item(day, rng.choice(templates), label)
+            templates = [t for t in own if t.runs_on(day)]
+            item = fixed_item(day, rng.choice(templates), label) if templates else None
+            if leave and item and item.start < leave[1] and leave[0] < item.end:
+                continue
             if item and fits(item, items + week_items, min_rest):
                 week_items.append(item)
-        items.extend(keep_weekly_rest(monday, week_items))
+        items.extend(keep_weekly_rest(monday, items, week_items))
     return items
 
 
@@ -919,7 +924,7 @@ def fixed_item(day: date, t: ShiftTemplate, label: str) -> WorkItem | None:
         return None
     if elapsed_minutes(start, end) - t.unpaid_break > MAX_FIXED_WORK_MINUTES:
         return None  # e.g. a sleep-in over the autumn DST change
-    return WorkItem(start, end, t.unpaid_break, f"{label} ({t.label})", is_night(t))
+    return WorkItem(start, end, t.unpaid_break, f"{label} ({t.code})", is_night(t))
 
 
 def fits(item: WorkItem, before: list[WorkItem], min_rest: int) -> bool:
@@ -945,12 +950,18 @@ def fits(item: WorkItem, before: list[WorkItem], min_rest: int) -> bool:
     return run <= MAX_FIXED_RUN_DAYS
 
 
-def keep_weekly_rest(monday: date, items: list[WorkItem]) -> list[WorkItem]:
-    """Drop the week's last items until its longest free period reaches 36 h."""
+def keep_weekly_rest(monday: date, earlier: list[WorkItem],
+                     items: list[WorkItem]) -> list[WorkItem]:
+    """Drop the week's last items until its longest free period reaches 36 h.
+
+    ``earlier`` items count where they reach into the week (a Sunday night).
+    """
     week_start, week_end = local(monday, "00:00"), local(monday + timedelta(days=7), "00:00")
+    carried = [w for w in earlier[-1:] if w.end > week_start]
     kept = list(items)
     while kept:
-        edges = [week_start] + [m for w in kept for m in (w.start, w.end)] + [week_end]
+        busy = [(max(w.start, week_start), min(w.end, week_end)) for w in carried + kept]
+        edges = [week_start, *(m for span in busy for m in span), week_end]
         gaps = [elapsed_minutes(edges[i], edges[i + 1]) for i in range(0, len(edges), 2)]
         if max(gaps) >= WEEKLY_REST_MINUTES:
             break
@@ -961,25 +972,30 @@ def keep_weekly_rest(monday: date, items: list[WorkItem]) -> list[WorkItem]:
 # ---------------------------------------------------------------- availability and wishes
 
 
-def unavailability(spec: SizeSpec, rng: random.Random,
-                   fixed: list[WorkItem]) -> list[dict[str, str]]:
-    """Days off, mornings, evenings and (in long horizons) a leave; never on fixed work."""
-    if rng.random() >= UNAVAILABLE_SHARE:
-        return []
+def leave_window(spec: SizeSpec, rng: random.Random) -> tuple[datetime, datetime] | None:
+    """In horizons of 2+ weeks, part of the pool takes 4-14 days off, often around Christmas."""
+    if spec.weeks < 2 or rng.random() >= LEAVE_SHARE:
+        return None
+    days = horizon_days(spec)
+    weights = [3 if (d.month, d.day) >= CHRISTMAS_LEAVE_FROM else 1 for d in days]
+    first = rng.choices(days, weights=weights)[0]
+    return local(first, "00:00"), local(first + timedelta(days=rng.randint(4, 14)), "00:00")
+
+
+def unavailability(spec: SizeSpec, rng: random.Random, fixed: list[WorkItem],
+                   leave: tuple[datetime, datetime] | None) -> list[dict[str, str]]:
+    """The leave, and for part of the pool days off, mornings, evenings; never on fixed work."""
+    kept = [leave] if leave else []
     windows: list[tuple[datetime, datetime]] = []
     days = horizon_days(spec)
-    for _ in range(rng.randint(1, 2) * spec.weeks):
-        day = rng.choice(days)
-        windows.append(rng.choice((
-            (local(day, "00:00"), local(day + timedelta(days=1), "00:00")),
-            (local(day, "07:00"), local(day, "13:00")),
-            (local(day, "17:00"), local(day + timedelta(days=1), "00:00")),
-        )))
-    if spec.weeks > 1 and rng.random() < 0.25:
-        first = rng.choice(days[:-3])
-        length = rng.randint(3, 7)
-        windows.append((local(first, "00:00"), local(first + timedelta(days=length), "00:00")))
-    kept: list[tuple[datetime, datetime]] = []
+    if rng.random() < UNAVAILABLE_SHARE:
+        for _ in range(rng.randint(1, 2) * spec.weeks):
+            day = rng.choice(days)
+            windows.append(rng.choice((
+                (local(day, "00:00"), local(day + timedelta(days=1), "00:00")),
+                (local(day, "07:00"), local(day, "13:00")),
+                (local(day, "17:00"), local(day + timedelta(days=1), "00:00")),
+            )))
     for start, end in windows:
         clash = any(start < w.end and w.start < end for w in fixed)
         clash = clash or any(start < e and s < end for s, e in kept)
@@ -1107,9 +1123,32 @@ def summarise(scenario: dict[str, Any]) -> dict[str, int]:
     }
 
 
+def _is_flat(value: dict[str, Any] | list[Any]) -> bool:
+    """Holds only scalars and lists of scalars (printed on one line)."""
+    children = value.values() if isinstance(value, dict) else value
+    return all(
+        not isinstance(v, dict | list)
+        or (isinstance(v, list) and not any(isinstance(x, dict | list) for x in v))
+        for v in children
+    )
+
+
+def to_json_text(value: Any, depth: int = 0) -> str:
+    """JSON with one line per shift, credential, fixed-work item, ...: compact and diffable."""
+    if not isinstance(value, dict | list) or not value or _is_flat(value):
+        return json.dumps(value, ensure_ascii=False)
+    pad = "  " * (depth + 1)
+    if isinstance(value, dict):
+        body = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {to_json_text(v, depth + 1)}"
+                for k, v in value.items()]
+        return "{\n" + ",\n".join(body) + "\n" + "  " * depth + "}"
+    body = [pad + to_json_text(v, depth + 1) for v in value]
+    return "[\n" + ",\n".join(body) + "\n" + "  " * depth + "]"
+
+
 def write_scenario(scenario: dict[str, Any], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(scenario, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    path.write_text(to_json_text(scenario) + "\n", encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1124,7 +1163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.out:
         write_scenario(scenario, args.out)
     else:
-        sys.stdout.write(json.dumps(scenario, ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(to_json_text(scenario) + "\n")
     counts = ", ".join(f"{k} {v}" for k, v in summarise(scenario).items())
     print(f"{scenario['name']}: {counts} ({seconds:.1f} s)", file=sys.stderr)
     return 0

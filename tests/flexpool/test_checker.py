@@ -7,15 +7,18 @@ Default scenario (tests/builders.py): one organisation ``org`` with location
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flexpool.checker import (
     CheckContext,
     CheckResult,
     RosterError,
+    _check_worker,
     check,
     check_worker,
     fixed_work_warnings,
@@ -326,7 +329,8 @@ def test_daily_rest_below_reduced_minimum_forbidden() -> None:
     a = sh("A", "2026-11-30T15:00", "2026-11-30T23:00")
     result = judge([a, sh("B", "2026-12-01T06:00", "2026-12-01T14:00")])
     assert_only(result, "ATW-6")
-    assert result.violations[0].message == "w1: rest 420 min between A and B < 480 (even reduced) (ATW-6)"
+    assert result.violations[0].message == (
+        "w1: rest 420 min between A and B < 480 (even reduced) (ATW-6)")
     assert_legal(judge([a, sh("B", "2026-12-01T08:00", "2026-12-01T16:00")]))
 
 
@@ -681,3 +685,39 @@ def test_violation_names_worker_shifts_numbers_and_rule() -> None:
     assert (v.rule, v.worker, v.shifts) == ("ATW-6", W, ("A", "B"))
     assert str(v) == v.message
     assert not result.legal and "1 violation(s)" in str(result)
+
+
+# ------------------------------------------------------------------ pruning is exact
+
+
+START_HOURS = (0, 6, 7, 14, 15, 22, 23)
+LENGTHS = (3, 5, 8, 9, 10, 12)
+slot = st.tuples(st.integers(0, len(START_HOURS) - 1), st.sampled_from(LENGTHS))
+
+
+def _interval(anchor: date, day: int, spec: tuple[int, int]) -> tuple[str, str]:
+    start = datetime.combine(anchor + timedelta(days=day), time(START_HOURS[spec[0]]))
+    end = start + timedelta(hours=spec[1])
+    if end.hour == 2:  # keep clear of the spring-forward gap
+        end += timedelta(hours=1)
+    return start.isoformat(timespec="minutes"), end.isoformat(timespec="minutes")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    anchor=st.sampled_from([MONDAY, date(2026, 10, 19), date(2026, 3, 23)]),
+    history=st.lists(st.tuples(st.integers(-130, 20), slot), max_size=60),
+    assigned=st.lists(st.tuples(st.integers(0, 13), slot), min_size=1, max_size=10),
+)
+def test_pruned_view_equals_whole_view(anchor: date, history: list[Any],
+                                       assigned: list[Any]) -> None:
+    """Only fixed work near the assigned shifts becomes periods; the result must be
+    exactly what judging all fixed work gives (history up to 18 weeks back, DST weeks)."""
+    fixed = [b.fixed(*_interval(anchor, day, spec)) for day, spec in history]
+    shifts = [sh(f"S{i}", *_interval(anchor, day, spec)) for i, (day, spec) in enumerate(assigned)]
+    horizon = (anchor.isoformat(), (anchor + timedelta(days=13)).isoformat())
+    scenario = b.scenario(workers=[b.worker(W, fixed_work=fixed)], shifts=shifts,
+                          horizon=horizon, rules={"max_consecutive_nights": 3})
+    ctx = CheckContext.of(scenario)
+    ids = [s["id"] for s in shifts]
+    assert _check_worker(ctx, W, ids) == _check_worker(ctx, W, ids, whole=True)
