@@ -59,7 +59,7 @@ Terms used throughout:
   calendar week of the local date at which it starts;
 - *night series*: night work periods starting on consecutive local dates
   (two nights starting on one date continue the series); its length is the
-  number of nights;
+  number of dates with a night, like a run's;
 - *run*: work items starting on consecutive local dates; its length is the
   number of dates (days with work).
 
@@ -654,6 +654,10 @@ class WorkerView:
             last_date = period.start_date
         return series
 
+    def series_length(self, series: list[int]) -> int:
+        """Nights in a series, counted as dates (two nights on one date count once)."""
+        return len({self.periods[i].start_date for i in series})
+
     # -- per-week sums (all items, by start week)
 
     @cached_property
@@ -860,14 +864,14 @@ def check_rest_after_night_series(v: WorkerView) -> Iterator[Violation]:
     periods = v.periods
     for series in v.night_series:
         last = series[-1]
-        if len(series) < 3 or last + 1 >= len(periods):
+        if v.series_length(series) < 3 or last + 1 >= len(periods):
             continue
         before, after = periods[last], periods[last + 1]
         gap = after.start - before.end
         involved = [periods[i] for i in series] + [after]
         if gap < need and any(p.focus for p in involved):
             nights = ", ".join(v.ctx.period_name(periods[i]) for i in series)
-            text = (f"rest {gap} min after a series of {len(series)} nights ({nights}) "
+            text = (f"rest {gap} min after a series of {v.series_length(series)} nights ({nights}) "
                     f"before {v.ctx.period_name(after)} < {need}")
             yield v.violation("ATW-N5", [i for p in involved for i in p.items], text)
 
@@ -1020,13 +1024,14 @@ def check_consecutive_nights(v: WorkerView) -> Iterator[Violation]:
             continue
         items = [i for p in ps for i in p.items]
         first = ps[0].start_date
-        if cap is not None and len(series) > cap:
-            text = f"{len(series)} nights in a row from {first} > {cap}"
+        length = v.series_length(series)
+        if cap is not None and length > cap:
+            text = f"{length} nights in a row from {first} > {cap}"
             yield v.violation("MAX-NIGHTS", items, text)
         for org_id in dict.fromkeys(i.organisation for i in items if i.organisation):
             own = v.ctx.organisations[org_id].rules.max_consecutive_nights
-            if own is not None and len(series) > own:
-                text = f"{len(series)} nights in a row from {first} > {own} allowed by {org_id}"
+            if own is not None and length > own:
+                text = f"{length} nights in a row from {first} > {own} allowed by {org_id}"
                 yield v.violation("CAO-NIGHTS", items, text)
 
 

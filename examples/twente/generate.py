@@ -528,11 +528,6 @@ def is_night(template: ShiftTemplate) -> bool:
     return night_minutes(start, end) > 60
 
 
-def work_minutes(template: ShiftTemplate) -> int:
-    start, end = shift_times(DEFAULT_START, template)
-    return elapsed_minutes(start, end) - template.unpaid_break
-
-
 def horizon_days(spec: SizeSpec) -> list[date]:
     return [spec.start + timedelta(days=i) for i in range(7 * spec.weeks)]
 
