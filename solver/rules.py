@@ -64,8 +64,9 @@ def add_headcount(v: Variables) -> None:
     """
     for shift in v.scenario.shifts:
         lits = [v.x[w, shift.id] for w in v.workers_of(shift.id)]
-        if len(lits) > shift.headcount:
-            v.model.add(sum(lits) <= shift.headcount)
+        places = v.places(shift.id, shift.headcount)
+        if len(lits) > places:
+            v.model.add(sum(lits) <= places)
 
 
 # --------------------------------------------------------- rest between work

@@ -37,12 +37,17 @@ from flexpool.model import (
 from flexpool.timeline import Timeline
 from solver.explain import explain_unfilled
 from solver.greedy import greedy_assignments
+from solver.neighbourhoods import NeighbourhoodSearch, lexicographic_weights
 from solver.objective import PenaltyTerm, fill_by_priority, soft_terms
 from solver.rules import add_hard_rules
 from solver.variables import Variables
 
 PRIORITIES = (5, 4, 3, 2, 1)
 GREEDY_SHARE, GREEDY_MAX_S = 0.1, 5.0
+EXACT_MODEL_VARIABLES = 15_000  # above this, neighbourhood search after the top level
+TOP_LEVEL_SHARE = 0.3
+FILL_SHARE = 0.7
+SOFT_EVALUATION_RESERVE = 0.05
 
 
 @dataclass(frozen=True)
@@ -204,20 +209,37 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
 
     fill = fill_by_priority(v)
     levels = [p for p in PRIORITIES if p in fill]
+    caps = {p: _upper_bound(v, p) for p in levels}
+    if len(v.x) <= EXACT_MODEL_VARIABLES:
+        filled, bounds, penalties = _solve_whole(run, fill, levels, caps)
+    else:
+        kept = {(p.worker, p.shift) for p in scenario.pinned} - {(d.worker, d.shift) for d in dropped}
+        filled, bounds, penalties = _solve_by_neighbourhoods(run, ctx, eligible, kept, fill, levels, caps)
+    roster = _roster(run, ctx, check_ctx, filled, bounds, dropped, build_seconds)
+    return SolveResult(roster, penalties, run.stages)
+
+
+Fill = dict[int, cp_model.LinearExprT]
+
+
+def _solve_whole(run: _Run, fill: Fill, levels: list[int], caps: dict[int, int]
+                 ) -> tuple[dict[int, int], dict[int, int], list[PenaltyRecord]]:
+    """Exact staged solve on the whole model: each level, then the soft terms."""
+    model, v = run.model, run.v
     filled: dict[int, int] = {}
     bounds: dict[int, int] = {}
-    caps = {p: _upper_bound(v, p) for p in levels}
     for i, level in enumerate(levels):
         budget = run.remaining() / (len(levels) - i + 1)
         lower = levels[i + 1:]
         scale = sum(caps[p] for p in lower) + 1
         model.maximize(scale * fill[level] + sum(fill[p] for p in lower))
-        status, value, bound = run.run_stage(f"priority {level}", budget, sum(filled.values()),
-                                             scale=scale, lower_cap=scale - 1)
+        _, value, bound = run.run_stage(f"priority {level}", budget, sum(filled.values()),
+                                        scale=scale, lower_cap=scale - 1)
         if value is None:  # no better roster in time: keep the previous one
             value = sum(run.solution.get(k, 0) for k in _keys_at(v, level))
-            bound = _upper_bound(v, level)
-        filled[level], bounds[level] = value, bound if bound is not None else value
+            bound = caps[level]
+        filled[level] = value
+        bounds[level] = min(caps[level], bound if bound is not None else value)
         model.add(fill[level] >= value)
 
     terms = soft_terms(v)
@@ -226,9 +248,54 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
         run.run_stage("preferences", run.remaining(), is_fill=False, evaluate=[t.expr for t in terms])
     elif terms:
         run.all_optimal = False
+    return filled, bounds, _penalties(terms, run.evaluated)
 
-    roster = _roster(run, ctx, check_ctx, filled, bounds, dropped, build_seconds)
-    return SolveResult(roster, _penalties(terms, run.evaluated), run.stages)
+
+def _solve_by_neighbourhoods(run: _Run, ctx: EligibilityContext, eligible: dict[str, list[str]],
+                             pinned: set[tuple[str, str]], fill: Fill, levels: list[int],
+                             caps: dict[int, int]) -> tuple[dict[int, int], dict[int, int], list[PenaltyRecord]]:
+    """For large regions: prove the top level on the whole model, then improve by neighbourhoods."""
+    config, v = run.config, run.v
+    run.all_optimal = False
+    bounds = dict(caps)
+    top = levels[0]
+    start_roster = dict(run.solution)
+    start_top = sum(start_roster.get(k, 0) for k in _keys_at(v, top))
+    run.model.maximize(fill[top])
+    _, value, bound = run.run_stage(f"priority {top}", run.remaining() * TOP_LEVEL_SHARE)
+    if value is not None and bound is not None:
+        bounds[top] = min(caps[top], bound)
+    if value is None or value <= start_top:
+        run.solution = start_roster
+
+    def report(solution: dict[tuple[str, str], int]) -> None:
+        if config.progress:
+            config.progress(Progress("neighbourhoods", len(solution), sum(bounds.values()),
+                                     run.total_slots, time.monotonic() - run.started))
+
+    search = NeighbourhoodSearch(run.scenario, run.v.timeline, ctx, eligible, pinned,
+                                 lexicographic_weights(caps), seed=config.seed, workers=config.workers,
+                                 on_improvement=report)
+    pairs = {k for k, val in run.solution.items() if val}
+    for name, share, phase in (("neighbourhoods: fill", FILL_SHARE, search.improve_fill),
+                               ("neighbourhoods: wishes", 1.0, search.improve_wishes)):
+        began = time.monotonic()
+        reserve = SOFT_EVALUATION_RESERVE * config.time_limit_s
+        pairs = phase(pairs, began + max(0.0, (run.remaining() - reserve) * share))
+        run.stages.append({"stage": name, "status": "FEASIBLE", "seconds": round(time.monotonic() - began, 2),
+                           "value": len(pairs)})
+    run.solution = {k: 1 for k in pairs}
+    filled = {p: sum(1 for k in pairs if k in fill_keys) for p, fill_keys in
+              ((p, set(_keys_at(v, p))) for p in levels)}
+    penalties = [PenaltyRecord(w, n, pts) for w, n, pts in search.soft_values(pairs) if pts]
+    return filled, bounds, _merge(penalties)
+
+
+def _merge(records: list[PenaltyRecord]) -> list[PenaltyRecord]:
+    total: dict[tuple[str, str], int] = defaultdict(int)
+    for r in records:
+        total[r.worker, r.name] += r.points
+    return [PenaltyRecord(w, n, p) for (w, n), p in sorted(total.items()) if p]
 
 
 def _keys_at(v: Variables, level: int) -> list[tuple[str, str]]:

@@ -44,19 +44,26 @@ class Variables:
     _by_shift: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     _day_vars: dict[tuple[str, str, date], cp_model.IntVar | int] = field(default_factory=dict)
     _placed: dict[str, list[Placed]] = field(default_factory=dict)
+    capacity: dict[str, int] = field(default_factory=dict)
     _caps: dict[tuple[object, ...], tuple[list[tuple[int, cp_model.IntVar]], int]] = field(
         default_factory=dict)
 
     @classmethod
     def build(cls, model: cp_model.CpModel, scenario: Scenario, timeline: Timeline,
-              eligibility: EligibilityContext, eligible: dict[str, list[str]]) -> Variables:
-        v = cls(model, scenario, timeline, eligibility)
+              eligibility: EligibilityContext, eligible: dict[str, list[str]],
+              capacity: dict[str, int] | None = None) -> Variables:
+        """Variables for the eligible pairs; ``capacity`` overrides open places per shift
+        (a neighbourhood model sees what the fixed rest of the roster leaves)."""
+        v = cls(model, scenario, timeline, eligibility, capacity=dict(capacity or {}))
         for shift in scenario.shifts:
             for worker_id in eligible.get(shift.id, ()):
                 v.x[worker_id, shift.id] = model.new_bool_var(f"x[{worker_id},{shift.id}]")
                 v._by_worker[worker_id].append(shift.id)
                 v._by_shift[shift.id].append(worker_id)
         return v
+
+    def places(self, shift_id: str, headcount: int) -> int:
+        return self.capacity.get(shift_id, headcount)
 
     def works(self, worker_id: str, shift_id: str) -> cp_model.IntVar | None:
         return self.x.get((worker_id, shift_id))

@@ -1,0 +1,212 @@
+"""Large-neighbourhood search over groups of workers, for regions too big to solve whole.
+
+Every hard rule is per worker; workers meet only in a shift's headcount. So a
+group of workers can be re-rostered exactly while everyone else stays put:
+the group's model sees each shift's places minus those taken outside the
+group. A neighbourhood is accepted only when it is better, so every roster
+along the way is legal and filling never goes down.
+
+Two phases:
+
+- *fill*: maximise slots lexicographically by priority (weights ``W_p`` such
+  that one slot of priority p outweighs every lower slot together), around
+  open slots: the workers eligible for a few open shifts of the same days;
+- *wishes*: keep each priority level's fill in the group and minimise the soft
+  penalties, around random groups of workers.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from flexpool.eligibility import EligibilityContext
+from flexpool.model import Scenario
+from flexpool.timeline import Timeline
+from solver.objective import fill_by_priority, soft_terms
+from solver.rules import add_hard_rules
+from solver.variables import Variables
+
+Pair = tuple[str, str]  # (worker, shift)
+GROUP_WORKERS = 48
+STEP_SECONDS = 3.0
+
+
+def lexicographic_weights(caps: dict[int, int]) -> dict[int, int]:
+    """Weights where one slot of a priority outweighs all lower-priority slots.
+
+    >>> lexicographic_weights({5: 2, 3: 10, 1: 4})
+    {1: 1, 3: 5, 5: 55}
+    """
+    weights, w = {}, 1
+    for p in sorted(caps):
+        weights[p] = w
+        w *= caps[p] + 1
+    return weights
+
+
+@dataclass
+class NeighbourhoodSearch:
+    """Improves a legal roster group by group until a deadline."""
+
+    scenario: Scenario
+    timeline: Timeline
+    eligibility: EligibilityContext
+    eligible: dict[str, list[str]]
+    pinned: set[Pair]
+    weights: dict[int, int]
+    seed: int = 0
+    workers: int = 2
+    on_improvement: Callable[[dict[Pair, int]], None] | None = None
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+        self.shifts = {s.id: s for s in self.scenario.shifts}
+        self.shifts_by_day: dict[object, list[str]] = defaultdict(list)
+        for s in self.scenario.shifts:
+            self.shifts_by_day[self.timeline.shifts[s.id].start_date].append(s.id)
+        self.worker_ids = [w.id for w in self.scenario.workers]
+        self.shifts_of_worker: dict[str, list[str]] = defaultdict(list)
+        for sid, ws in self.eligible.items():
+            for w in ws:
+                self.shifts_of_worker[w].append(sid)
+
+    # ---------------------------------------------------------------- phases
+
+    def improve_fill(self, roster: set[Pair], deadline: float) -> set[Pair]:
+        while time.monotonic() < deadline - 0.2:
+            group = self._group_around_open_slots(roster)
+            if not group:
+                break
+            roster = self._step(roster, group, deadline, soft=False)
+        return roster
+
+    def improve_wishes(self, roster: set[Pair], deadline: float) -> set[Pair]:
+        active = [w for w in self.worker_ids if self.shifts_of_worker.get(w)]
+        while time.monotonic() < deadline - 0.2 and active:
+            group = set(self.rng.sample(active, min(GROUP_WORKERS, len(active))))
+            roster = self._step(roster, group, deadline, soft=True)
+        return roster
+
+    # ------------------------------------------------------------ neighbourhoods
+
+    def _open_places(self, roster: set[Pair]) -> dict[str, int]:
+        taken: dict[str, int] = defaultdict(int)
+        for _, s in roster:
+            taken[s] += 1
+        return {sid: sh.headcount - taken[sid] for sid, sh in self.shifts.items()
+                if sh.headcount > taken[sid] and self.eligible.get(sid)}
+
+    def _group_around_open_slots(self, roster: set[Pair]) -> set[str]:
+        open_places = self._open_places(roster)
+        if not open_places:
+            return set()
+        ids = list(open_places)
+        seed_shift = self.rng.choices(ids, weights=[self.weights[self.shifts[s].priority] ** 0.25
+                                                    for s in ids])[0]
+        day = self.timeline.shifts[seed_shift].start_date
+        nearby = [s for s in self.shifts_by_day[day] if s in open_places]
+        self.rng.shuffle(nearby)
+        group: set[str] = set()
+        for sid in [seed_shift, *nearby]:
+            candidates = list(self.eligible[sid])
+            self.rng.shuffle(candidates)
+            for w in candidates:
+                group.add(w)
+                if len(group) >= GROUP_WORKERS:
+                    return group
+        return group
+
+    # ------------------------------------------------------------------ step
+
+    def _step(self, roster: set[Pair], group: set[str], deadline: float, *, soft: bool) -> set[Pair]:
+        outside = defaultdict(int)
+        for w, s in roster:
+            if w not in group:
+                outside[s] += 1
+        sub_eligible = {sid: [w for w in ws if w in group] for sid, ws in self.eligible.items()}
+        sub_eligible = {sid: ws for sid, ws in sub_eligible.items() if ws}
+        capacity = {sid: self.shifts[sid].headcount - outside[sid] for sid in sub_eligible}
+        model = cp_model.CpModel()
+        v = Variables.build(model, self.scenario, self.timeline, self.eligibility, sub_eligible, capacity)
+        add_hard_rules(v)
+        for pair in self.pinned:
+            if pair in v.x:
+                model.add(v.x[pair] == 1)
+        current = {k for k in v.x if k in roster}
+        for key, lit in v.x.items():
+            model.add_hint(lit, int(key in current))
+        fill = fill_by_priority(v)
+        terms = soft_terms(v) if soft else []
+        baseline: float | None = None
+        if soft:
+            for p, expr in fill.items():
+                model.add(expr >= sum(1 for (_, s) in current if self.shifts[s].priority == p))
+            if not terms:
+                return roster
+            model.minimize(sum(t.expr for t in terms))
+            baseline = self._penalty_of(model, v, current)
+            if baseline is None:
+                return roster
+        else:
+            model.maximize(sum(self.weights[p] * expr for p, expr in fill.items()))
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.1, min(STEP_SECONDS, deadline - time.monotonic()))
+        solver.parameters.num_workers = self.workers
+        solver.parameters.random_seed = self.rng.randrange(1 << 30)
+        status = solver.solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return roster
+        chosen = {k for k, lit in v.x.items() if solver.boolean_value(lit)}
+        if soft:
+            assert baseline is not None
+            if solver.objective_value >= baseline:
+                return roster
+        elif self._fill_score(chosen) <= self._fill_score(current):
+            return roster
+        updated = {pair for pair in roster if pair[0] not in group} | chosen
+        if self.on_improvement:
+            self.on_improvement({pair: 1 for pair in updated})
+        return updated
+
+    def _fill_score(self, pairs: set[Pair]) -> int:
+        return sum(self.weights[self.shifts[s].priority] for _, s in pairs)
+
+    def _penalty_of(self, model: cp_model.CpModel, v: Variables, current: set[Pair]) -> float | None:
+        """The soft penalty of the group's current roster (a solve with every pair fixed)."""
+        probe = model.clone()
+        for key, lit in v.x.items():
+            probe.add(probe.get_bool_var_from_proto_index(lit.index) == int(key in current))
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = 2.0
+        solver.parameters.num_workers = 1
+        if solver.solve(probe) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return solver.objective_value
+
+
+    def soft_values(self, roster: set[Pair], chunk: int = 150) -> list[tuple[str, str, int]]:
+        """(worker, term name, points) of every soft term, evaluated group by group."""
+        active = [w for w in self.worker_ids if self.shifts_of_worker.get(w)]
+        out: list[tuple[str, str, int]] = []
+        for i in range(0, len(active), chunk):
+            group = set(active[i:i + chunk])
+            sub_eligible = {sid: [w for w in ws if w in group] for sid, ws in self.eligible.items()}
+            model = cp_model.CpModel()
+            v = Variables.build(model, self.scenario, self.timeline, self.eligibility,
+                                {sid: ws for sid, ws in sub_eligible.items() if ws})
+            terms = soft_terms(v)
+            for key, lit in v.x.items():
+                model.add(lit == int(key in roster))
+            model.minimize(sum(t.expr for t in terms))
+            solver = cp_model.CpSolver()
+            solver.parameters.max_time_in_seconds = 10.0
+            solver.parameters.num_workers = self.workers
+            if solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                out.extend((t.worker, t.name, int(solver.value(t.expr))) for t in terms)
+        return out
