@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench bench-curtois bench-peers lint clean
+.PHONY: run solve-example test bench bench-curtois bench-peers lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,16 +13,26 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/python -m api
+
+solve-example: $(STAMP)
 	$(BIN)/flexpool solve examples/example-scenario.json --out out
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m pytest benchmarks --benchmark-enable -p no:cacheprovider
+	$(BIN)/python -m benchmarks.scale
+	$(BIN)/python -m pytest benchmarks/test_hot_paths.py --benchmark-enable -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check flexpool solver api tests benchmarks examples
 
 clean:
 	rm -rf $(VENV) out
+
+bench-curtois: $(STAMP)
+	$(BIN)/python -m benchmarks.curtois.run
+
+bench-peers: $(STAMP)
+	$(BIN)/python -m benchmarks.peers.run

@@ -45,6 +45,15 @@ The project's reading of the spec, rule by rule (ids as in ``Violation.rule``):
 ``MAX-NIGHTS``          night series longer than ``rules.max_consecutive_nights``
 ``CAO-NIGHTS``          night series longer than an organisation's limit
 ``CONTRACT``            the worker's contract, per calendar week
+``GEN-MAX-DAYS``        run of days with work > ``work_rules.max_consecutive_days``
+``GEN-MIN-DAYS``        inner run of days with work < ``min_consecutive_days``
+``GEN-MIN-OFF``         inner run of days off < ``min_consecutive_days_off``
+``GEN-WEEKENDS``        weekends with work > ``work_rules.max_weekends``
+``GEN-MIN-TOTAL``       horizon working time < ``min_total_minutes``
+``GEN-MAX-TOTAL``       horizon working time > ``max_total_minutes``
+``GEN-KIND-MAX``        shifts of a label > ``max_shifts_by_label[label]``
+``GEN-SUCCESSION``      a forbidden succession of labels on consecutive dates
+``GEN-PER-DAY``         more items starting on one date than ``max_shifts_per_day``
 ======================  ====================================================
 
 Terms used throughout:
@@ -1064,6 +1073,140 @@ def check_contract(v: WorkerView) -> Iterator[Violation]:
             yield v.violation("CONTRACT", items, text)
 
 
+# ------------------------------------------------------------------ generic rostering rules
+
+
+def _horizon_items(v: WorkerView) -> list[WorkItem]:
+    """Assigned shifts and fixed work starting on a horizon date (the GEN-* rules' scope)."""
+    h = v.ctx.scenario.horizon
+    every = merge(v.assigned, v.fixed.items, key=lambda i: (i.start, i.end))
+    return [i for i in every if h.start <= i.start_date <= h.end]
+
+
+def _date_runs(days: Iterable[date]) -> list[list[date]]:
+    runs: list[list[date]] = []
+    for day in sorted(set(days)):
+        if runs and (day - runs[-1][-1]).days == 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return runs
+
+
+def check_generic_runs(v: WorkerView) -> Iterator[Violation]:
+    """Hard. Over the horizon's dates (days outside it count as days off): every run of
+    days with work is at most ``work_rules.max_consecutive_days`` long (GEN-MAX-DAYS);
+    a run touching neither the first nor the last horizon date is at least
+    ``min_consecutive_days`` long (GEN-MIN-DAYS); a run of days off between two
+    runs of work is at least ``min_consecutive_days_off`` long (GEN-MIN-OFF; off
+    runs touching the horizon's edges are exempt).
+
+    Source: issue #4 (generic rostering rules; Curtois-Qu benchmark rules 6-8).
+    """
+    rules = v.worker.work_rules
+    if v.focus_fixed or (rules.max_consecutive_days is None and rules.min_consecutive_days is None
+                         and rules.min_consecutive_days_off is None):
+        return
+    h = v.ctx.scenario.horizon
+    by_date: dict[date, list[WorkItem]] = defaultdict(list)
+    for item in _horizon_items(v):
+        by_date[item.start_date].append(item)
+    runs = _date_runs(by_date)
+    for run in runs:
+        items = [i for d in run for i in by_date[d]]
+        top, low = rules.max_consecutive_days, rules.min_consecutive_days
+        if top is not None and len(run) > top:
+            text = f"{len(run)} consecutive days with work from {run[0]} to {run[-1]} > {top}"
+            yield v.violation("GEN-MAX-DAYS", items, text)
+        inner = run[0] != h.start and run[-1] != h.end
+        if low is not None and inner and len(run) < low:
+            text = f"{len(run)} consecutive days with work from {run[0]} to {run[-1]} < {low}"
+            yield v.violation("GEN-MIN-DAYS", items, text)
+    need = rules.min_consecutive_days_off
+    if need is not None:
+        for before, after in pairwise(runs):
+            off = (after[0] - before[-1]).days - 1
+            if off < need:
+                items = by_date[before[-1]] + by_date[after[0]]
+                text = f"{off} days off between {before[-1]} and {after[0]} < {need}"
+                yield v.violation("GEN-MIN-OFF", items, text)
+
+
+def check_generic_weekends(v: WorkerView) -> Iterator[Violation]:
+    """Hard. Weekends with work (a Saturday and the Sunday after it; worked when a
+    work item starts on either) number at most ``work_rules.max_weekends``.
+
+    Source: issue #4; Curtois-Qu benchmark rule 9.
+    """
+    cap = v.worker.work_rules.max_weekends
+    if v.focus_fixed or cap is None:
+        return
+    weekends: dict[date, list[WorkItem]] = defaultdict(list)
+    for item in _horizon_items(v):
+        wd = item.start_date.weekday()
+        if wd >= 5:
+            weekends[item.start_date - timedelta(days=wd - 5)].append(item)
+    if len(weekends) > cap:
+        items = [i for key in sorted(weekends) for i in weekends[key]]
+        text = f"works {len(weekends)} weekends > max_weekends {cap}"
+        yield v.violation("GEN-WEEKENDS", items, text)
+
+
+def check_generic_totals(v: WorkerView) -> Iterator[Violation]:
+    """Hard. Working minutes of the work items starting in the horizon lie between
+    ``work_rules.min_total_minutes`` (GEN-MIN-TOTAL) and ``max_total_minutes``
+    (GEN-MAX-TOTAL); shifts carrying a label number at most
+    ``max_shifts_by_label[label]`` (GEN-KIND-MAX).
+
+    Source: issue #4; Curtois-Qu benchmark rules 3-5.
+    """
+    rules = v.worker.work_rules
+    if v.focus_fixed or (rules.min_total_minutes is None and rules.max_total_minutes is None
+                         and not rules.max_shifts_by_label):
+        return
+    items = _horizon_items(v)
+    total = sum(i.work_minutes for i in items)
+    if rules.max_total_minutes is not None and total > rules.max_total_minutes:
+        text = f"working time {total} min over the horizon > max_total_minutes {rules.max_total_minutes}"
+        yield v.violation("GEN-MAX-TOTAL", items, text)
+    if rules.min_total_minutes is not None and total < rules.min_total_minutes:
+        text = f"working time {total} min over the horizon < min_total_minutes {rules.min_total_minutes}"
+        yield v.violation("GEN-MIN-TOTAL", items, text)
+    for label, cap in rules.max_shifts_by_label.items():
+        labelled = [i for i in items if i.label == label]
+        if len(labelled) > cap:
+            text = f"{len(labelled)} shifts labelled {label!r} > {cap}"
+            yield v.violation("GEN-KIND-MAX", labelled, text)
+
+
+def check_successions_and_per_day(v: WorkerView) -> Iterator[Violation]:
+    """Hard. No item labelled b starts on the local date after one labelled a, for
+    each ``[a, b]`` of ``rules.forbidden_successions`` (GEN-SUCCESSION); at most
+    ``rules.max_shifts_per_day`` items start on one local date (GEN-PER-DAY).
+    Reported when an assigned shift is involved.
+
+    Source: issue #4 (forward rotation; Curtois-Qu rule 2, Timefold's one shift per day).
+    """
+    rules = v.rules
+    if not rules.forbidden_successions and rules.max_shifts_per_day is None:
+        return
+    by_date: dict[date, list[WorkItem]] = defaultdict(list)
+    for item in v.items:
+        by_date[item.start_date].append(item)
+    forbidden = {tuple(pair) for pair in rules.forbidden_successions}
+    for day in sorted(by_date):
+        for a in by_date[day]:
+            for b in by_date.get(day + timedelta(days=1), ()):
+                if (a.label, b.label) in forbidden and (v.focus(a) or v.focus(b)):
+                    text = (f"{v.ctx.name(b)} ({b.label}) on the date after "
+                            f"{v.ctx.name(a)} ({a.label}) is a forbidden succession")
+                    yield v.violation("GEN-SUCCESSION", (a, b), text)
+        cap = rules.max_shifts_per_day
+        if cap is not None and len(by_date[day]) > cap and any(map(v.focus, by_date[day])):
+            text = f"{len(by_date[day])} work items start on {day} > max_shifts_per_day {cap}"
+            yield v.violation("GEN-PER-DAY", by_date[day], text)
+
+
 WorkerRule = Callable[[WorkerView], Iterator[Violation]]
 WORKER_RULES: tuple[WorkerRule, ...] = (
     check_overlap,
@@ -1080,6 +1223,10 @@ WORKER_RULES: tuple[WorkerRule, ...] = (
     check_consecutive_shifts_with_night,
     check_consecutive_nights,
     check_contract,
+    check_generic_runs,
+    check_generic_weekends,
+    check_generic_totals,
+    check_successions_and_per_day,
 )
 """The per-worker working-time rules, in reporting order (eligibility comes first)."""
 
@@ -1138,13 +1285,14 @@ def _check_worker(ctx: CheckContext, worker_id: str, shift_ids: Iterable[str],
 
 def check_headcount(ctx: CheckContext, workers_by_shift: Mapping[str, Iterable[str]]
                     ) -> Iterator[Violation]:
-    """Hard. No more distinct workers on a shift than its ``headcount``.
+    """Hard. No more distinct workers on a shift than its ``headcount`` (or its
+    ``max_headcount`` when set: over-staffing is then allowed at a soft cost).
 
     Source: spec/scenario.md, Shift ``headcount`` (each place is a slot).
     """
     for shift_id, workers in workers_by_shift.items():
         distinct = set(workers)
-        headcount = ctx.shifts[shift_id].headcount
+        headcount = ctx.shifts[shift_id].places
         if len(distinct) > headcount:
             text = f"{shift_id}: {len(distinct)} workers assigned > headcount {headcount}"
             yield Violation("HEADCOUNT", None, (shift_id,), f"{text} (HEADCOUNT)")
@@ -1168,8 +1316,8 @@ def check(scenario: Scenario, roster: Roster | Mapping[str, Any] | str | Path,
         by_shift[a.shift].append(a.worker)
     violations: list[Violation] = []
     for worker in scenario.workers:
-        if worker.id in by_worker:
-            violations.extend(check_worker(ctx, worker.id, by_worker[worker.id]))
+        if worker.id in by_worker or worker.work_rules.min_total_minutes:
+            violations.extend(check_worker(ctx, worker.id, by_worker.get(worker.id, [])))
     violations.extend(check_headcount(ctx, by_shift))
     return CheckResult(violations)
 

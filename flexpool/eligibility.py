@@ -14,7 +14,7 @@ import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 
 from flexpool.model import Credential, Location, Organisation, Scenario, Shift, Worker
@@ -108,6 +108,16 @@ class EligibilityContext:
     @cached_property
     def held_codes(self) -> dict[str, frozenset[str]]:
         return {w: frozenset(codes) for w, codes in self.credentials.items()}
+
+    @cached_property
+    def valid_throughout(self) -> dict[str, frozenset[str]]:
+        """Codes each worker holds valid on every date a horizon shift can touch."""
+        first = self.scenario.horizon.start
+        last = self.scenario.horizon.end + timedelta(days=1)
+        return {
+            w.id: frozenset(c.code for c in w.credentials if c.valid_on(first) and c.valid_on(last))
+            for w in self.scenario.workers
+        }
 
     @cached_property
     def unavailable_minutes(self) -> dict[str, list[tuple[int, int]]]:
@@ -260,28 +270,37 @@ def timing_exclusion(ctx: EligibilityContext, worker: Worker, shift: Shift) -> E
 def eligible_workers(ctx: EligibilityContext) -> dict[str, list[str]]:
     """For every shift, the ids of the workers who may take it (in scenario order).
 
-    Pairs are pre-filtered by role so large regions do not test every pair.
+    Candidates come from set indexes (role, held codes, locations within reach),
+    so large regions do not test every pair; the rest of :func:`exclusion`
+    (credential dates, availability, contract, fixed work) decides each remaining pair.
     """
-    by_role: dict[str, list[int]] = defaultdict(list)
-    for index, w in enumerate(ctx.scenario.workers):
-        for role in set(w.roles):
-            by_role[role].append(index)
-    everyone = range(len(ctx.scenario.workers))
+    workers = ctx.scenario.workers
+    by_role: dict[str, set[int]] = defaultdict(set)
+    by_code: dict[str, set[int]] = defaultdict(set)
+    for index, w in enumerate(workers):
+        for role in w.roles:
+            by_role[role].add(index)
+        for code in ctx.held_codes[w.id]:
+            by_code[code].add(index)
+    everyone = set(range(len(workers)))
+    reach: dict[str, set[int]] = {}
     result: dict[str, list[str]] = {}
     for shift in ctx.scenario.shifts:
         if shift_exclusion(ctx, shift):
             result[shift.id] = []
             continue
-        if shift.roles:
-            candidates: list[int] | range = sorted({i for r in shift.roles for i in by_role.get(r, ())})
-        else:
-            candidates = everyone
-        workers = ctx.scenario.workers
+        candidates = set().union(*(by_role.get(r, set()) for r in shift.roles)) if shift.roles else everyone
+        for code in _needed_codes(shift):
+            candidates = candidates & by_code.get(code, set())
+        if shift.location not in reach:
+            reach[shift.location] = {i for i, w in enumerate(workers) if _within_reach(ctx, w, shift)}
+        candidates &= reach[shift.location]
         needed = frozenset(_needed_codes(shift))
         result[shift.id] = [
-            workers[i].id for i in candidates
-            if needed <= ctx.held_codes[workers[i].id] and _within_reach(ctx, workers[i], shift)
-            and exclusion(ctx, workers[i], shift) is None
+            workers[i].id for i in sorted(candidates)
+            if (needed <= ctx.valid_throughout[workers[i].id]
+                or credential_exclusion(ctx, workers[i], shift) is None)
+            and timing_exclusion(ctx, workers[i], shift) is None
         ]
     return result
 

@@ -172,6 +172,28 @@ class Preferences(Frozen):
     prefer: list[WeightedWindow] = []
     shift_kinds: dict[ShiftKind, PreferenceWeight] = {}
     organisations: dict[str, PreferenceWeight] = {}
+    shifts: dict[str, Annotated[int, Field(ge=-100_000, le=100_000)]] = Field(
+        default={}, description="shift id -> wish points: + wants to work it, - does not")
+
+
+class WorkRules(Frozen):
+    """Generic rostering rules for one worker over the horizon (all optional).
+
+    They count the worker's work items (assigned shifts and fixed work) that
+    start on a horizon date; see ``docs/rules.md`` (GEN-*).
+    """
+
+    max_consecutive_days: Annotated[int, Field(ge=1)] | None = None
+    min_consecutive_days: Annotated[int, Field(ge=1)] | None = None
+    min_consecutive_days_off: Annotated[int, Field(ge=1)] | None = None
+    max_weekends: Annotated[int, Field(ge=0)] | None = None
+    min_total_minutes: Minutes | None = None
+    max_total_minutes: Minutes | None = None
+    max_shifts_by_label: dict[str, Annotated[int, Field(ge=0)]] = {}
+
+    @property
+    def active(self) -> bool:
+        return any(getattr(self, f) not in (None, {}) for f in type(self).model_fields)
 
 
 class Worker(Frozen):
@@ -185,6 +207,7 @@ class Worker(Frozen):
     unavailable: list[Interval] = []
     fixed_work: list[FixedWork] = []
     preferences: Preferences = Preferences()
+    work_rules: WorkRules = WorkRules()
 
 
 class Shift(Interval):
@@ -194,12 +217,28 @@ class Shift(Interval):
     organisation: Id
     location: Id
     unpaid_break_minutes: Minutes = 0
-    headcount: Annotated[int, Field(ge=1)] = 1
+    headcount: Annotated[int, Field(ge=0, description="at least 1 unless max_headcount is set")] = 1
     roles: list[str] = []
     requires: list[str] = []
     induction_required: bool = False
     priority: Annotated[int, Field(ge=1, le=5)] = 3
     label: str = ""
+    max_headcount: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, description="workers allowed beyond headcount (over-staffing), at over_cost each")
+    over_cost: Minutes = Field(default=0, description="soft points per worker beyond headcount")
+
+    @model_validator(mode="after")
+    def _places(self) -> Shift:
+        if self.max_headcount is None and self.headcount < 1:
+            raise ValueError("headcount must be at least 1 unless max_headcount is set")
+        if self.max_headcount is not None and self.max_headcount < self.headcount:
+            raise ValueError(f"max_headcount {self.max_headcount} is below headcount {self.headcount}")
+        return self
+
+    @property
+    def places(self) -> int:
+        """Most workers the shift may take (headcount, or max_headcount when set)."""
+        return self.headcount if self.max_headcount is None else self.max_headcount
 
 
 class Pin(Frozen):
@@ -225,6 +264,10 @@ class Rules(Frozen):
     max_consecutive_shifts_with_night: Annotated[int, Field(ge=1)] = 7
     max_late_nights_16w: Minutes = 36
     max_consecutive_nights: Annotated[int, Field(ge=1)] | None = None
+    forbidden_successions: list[tuple[str, str]] = Field(
+        default=[], description="[label_a, label_b]: no shift labelled b starts on the date after one labelled a")
+    max_shifts_per_day: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, description="shifts a worker may start per local date")
 
     @model_validator(mode="after")
     def _reduced_not_above_min(self) -> Rules:
@@ -247,6 +290,8 @@ class Weights(Frozen):
     night_fairness: int = Field(default=8, ge=0, description="per unit of sum of squared nights")
     weekend_fairness: int = Field(default=4, ge=0, description="per unit of sum of squared weekend shifts")
     travel_km: int = Field(default=1, ge=0, description="per 5 km travelled, per shift")
+    shift_wish: int = Field(default=1, ge=0, description="per point of preferences.shifts, per shift")
+    load_balance: int = Field(default=0, ge=0, description="per unit of sum of squared shift counts")
 
 
 class Horizon(Frozen):

@@ -11,6 +11,7 @@ series (ATW-N5), 1 by the 60 h week (ATW-2), 1 by the contract").
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+
 from flexpool.checker import CheckContext, check_worker
 from flexpool.eligibility import EligibilityContext, Exclusion, exclusion, shift_exclusion
 from flexpool.model import Reason, Scenario, Shift, Unfilled

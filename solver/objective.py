@@ -32,9 +32,17 @@ class PenaltyTerm:
 
 def fill_by_priority(v: Variables) -> dict[int, cp_model.LinearExprT]:
     """Filled slots per priority level (only levels with candidate pairs)."""
-    levels: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    levels: dict[int, list[cp_model.LinearExprT]] = defaultdict(list)
     for shift in v.scenario.shifts:
-        levels[shift.priority].extend(v.x[w, shift.id] for w in v.workers_of(shift.id))
+        lits = [v.x[w, shift.id] for w in v.workers_of(shift.id)]
+        open_places = max(0, v.places(shift.id, shift.headcount))
+        if shift.max_headcount is not None and lits and len(lits) > open_places:
+            # over-staffed places fill nothing: count at most the open places
+            filled = v.model.new_int_var(0, open_places, f"filled[{shift.id}]")
+            v.model.add(filled <= sum(lits))
+            levels[shift.priority].append(filled)
+        else:
+            levels[shift.priority].extend(lits)
     return {p: sum(lits) for p, lits in levels.items() if lits}
 
 
@@ -42,7 +50,8 @@ def soft_terms(v: Variables) -> list[PenaltyTerm]:
     """Every soft rule's penalty terms, in a fixed order."""
     terms: list[PenaltyTerm] = []
     for rule in (preference_windows, shift_kind_and_organisation_likes, distance_to_target,
-                 fair_nights_and_weekends, travel_distance):
+                 fair_nights_and_weekends, travel_distance, shift_wishes, over_staffing,
+                 load_balance):
         terms.extend(rule(v))
     return terms
 
@@ -163,3 +172,55 @@ def travel_distance(v: Variables) -> Iterator[PenaltyTerm]:
                 parts.append(weight * (int(km) // TRAVEL_STEP_KM) * v.x[worker.id, s])
         if parts:
             yield PenaltyTerm("travel", worker.id, sum(parts))
+
+
+def shift_wishes(v: Variables) -> Iterator[PenaltyTerm]:
+    """Soft. ``preferences.shifts``: a positive wish rewards, a negative one costs,
+    per point, when the worker works that shift.
+
+    Source: issue #4 (shift on/off requests, desired/undesired dates).
+    """
+    weight = v.scenario.weights.shift_wish
+    if weight == 0:
+        return
+    for worker in v.active_workers():
+        wishes = worker.preferences.shifts
+        parts = [-weight * wishes[s] * v.x[worker.id, s] for s in v.shifts_of(worker.id)
+                 if wishes.get(s)]
+        if parts:
+            yield PenaltyTerm("shift-wish", worker.id, sum(parts))
+
+
+def over_staffing(v: Variables) -> Iterator[PenaltyTerm]:
+    """Soft. ``over_cost`` per worker beyond a shift's headcount (``max_headcount``).
+
+    Paid by the shift, so the term's worker is ``""``.
+
+    Source: issue #4 (cover with an over-staffing cost).
+    """
+    for shift in v.scenario.shifts:
+        if shift.max_headcount is None or shift.over_cost == 0:
+            continue
+        lits = [v.x[w, shift.id] for w in v.workers_of(shift.id)]
+        open_places = max(0, v.places(shift.id, shift.headcount))
+        if len(lits) <= open_places:
+            continue
+        over = v.model.new_int_var(0, len(lits) - open_places, f"over[{shift.id}]")
+        v.model.add(over >= sum(lits) - open_places)
+        yield PenaltyTerm("over-staffing", "", shift.over_cost * over)
+
+
+def load_balance(v: Variables) -> Iterator[PenaltyTerm]:
+    """Soft. Even spread of shift counts: ``weights.load_balance`` times each
+    worker's squared number of shifts (off by default).
+
+    Source: issue #4 (Timefold's load balance).
+    """
+    weight = v.scenario.weights.load_balance
+    if weight == 0:
+        return
+    for worker in v.active_workers():
+        lits = [v.x[worker.id, s] for s in v.shifts_of(worker.id)]
+        if lits:
+            yield PenaltyTerm("load-balance", worker.id,
+                              weight * _squared_count(v, f"load[{worker.id}]", lits))

@@ -25,6 +25,7 @@ from ortools.sat.python import cp_model
 
 from flexpool.eligibility import hard_rest_floor
 from flexpool.timeline import WorkItem, night_window_minutes
+from solver.generic_rules import GENERIC_RULES
 from solver.variables import Placed, Variables
 
 Lit = cp_model.IntVar
@@ -64,7 +65,8 @@ def add_headcount(v: Variables) -> None:
     """
     for shift in v.scenario.shifts:
         lits = [v.x[w, shift.id] for w in v.workers_of(shift.id)]
-        places = v.places(shift.id, shift.headcount)
+        # over-staffing (``max_headcount``) adds places beyond the open ones
+        places = v.places(shift.id, shift.headcount) + shift.places - shift.headcount
         if len(lits) > places:
             v.model.add(sum(lits) <= places)
 
@@ -74,9 +76,7 @@ def add_headcount(v: Variables) -> None:
 
 def _rest_after(v: Variables, item: WorkItem) -> int:
     """The non-reducible rest after ``item`` (ATW-6 reduced floor, ATW-N3, CAO rest)."""
-    return hard_rest_floor(item, item, v.eligibility) if item.organisation else (
-        hard_rest_floor(item, item, v.eligibility)
-    )
+    return hard_rest_floor(item, item, v.eligibility)
 
 
 def add_no_overlap_and_minimum_rest(v: Variables) -> None:
@@ -540,6 +540,7 @@ HARD_RULES: tuple[Callable[[Variables], None], ...] = (
     add_rest_after_night_series,
     add_max_consecutive_nights,
     add_contract_limits,
+    *GENERIC_RULES,
 )
 
 

@@ -45,6 +45,7 @@ from solver.variables import Variables
 PRIORITIES = (5, 4, 3, 2, 1)
 GREEDY_SHARE, GREEDY_MAX_S = 0.1, 5.0
 EXACT_MODEL_VARIABLES = 15_000  # above this, neighbourhood search after the top level
+WHOLE_MODEL_VARIABLES = 150_000  # above this, no whole model at all: neighbourhoods only
 TOP_LEVEL_SHARE = 0.3
 FILL_SHARE = 0.7
 SOFT_EVALUATION_RESERVE = 0.05
@@ -189,34 +190,45 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
     timeline = Timeline.of(scenario)
     ctx = EligibilityContext(scenario, timeline)
     eligible = eligible_workers(ctx)
-    model = cp_model.CpModel()
-    v = Variables.build(model, scenario, timeline, ctx, eligible)
-    add_hard_rules(v)
-    build_seconds = time.monotonic() - started
-    total_slots = sum(s.headcount for s in scenario.shifts)
-    run = _Run(scenario, config, started, model, v, total_slots)
-
     check_ctx = CheckContext.of(scenario)
-    dropped = _apply_pins(run, ctx, check_ctx)
+    total_slots = sum(s.headcount for s in scenario.shifts)
+
+    # A legal roster first, before any model: the greedy fill around the pins.
+    pins = [(p.worker, p.shift) for p in scenario.pinned if p.worker in eligible.get(p.shift, ())]
     greedy_deadline = time.monotonic() + min(GREEDY_SHARE * config.time_limit_s, GREEDY_MAX_S)
-    run.solution.update(
-        greedy_assignments(scenario, check_ctx, eligible, run.solution, deadline=greedy_deadline)
-    )
+    start = greedy_assignments(scenario, check_ctx, eligible, {k: 1 for k in pins}, deadline=greedy_deadline)
+    if config.progress and _pins_legal(check_ctx, pins):
+        config.progress(Progress("greedy", len(start), total_slots, total_slots, time.monotonic() - started))
+
+    pairs = sum(len(ws) for ws in eligible.values())
+    model = cp_model.CpModel()
+    whole = pairs <= WHOLE_MODEL_VARIABLES
+    v = Variables.build(model, scenario, timeline, ctx, eligible if whole else {})
+    if whole:
+        add_hard_rules(v)
+    build_seconds = time.monotonic() - started
+    run = _Run(scenario, config, started, model, v, total_slots)
+    dropped = _apply_pins(run, ctx, check_ctx) if whole else []
+    run.solution = {k: 1 for k in start if k not in {(d.worker, d.shift) for d in dropped}}
     run.full_solution = None  # hint the greedy roster, not the pins stage's
-    if config.progress:
-        config.progress(Progress("greedy", sum(run.solution.values()), total_slots, total_slots,
-                                 time.monotonic() - started))
 
     fill = fill_by_priority(v)
-    levels = [p for p in PRIORITIES if p in fill]
-    caps = {p: _upper_bound(v, p) for p in levels}
-    if len(v.x) <= EXACT_MODEL_VARIABLES:
+    levels = [p for p in PRIORITIES if any(s.priority == p and eligible.get(s.id) for s in scenario.shifts)]
+    caps = {p: _upper_bound(eligible, scenario, p) for p in levels}
+    if len(v.x) <= EXACT_MODEL_VARIABLES and whole:
         filled, bounds, penalties = _solve_whole(run, fill, levels, caps)
     else:
-        kept = {(p.worker, p.shift) for p in scenario.pinned} - {(d.worker, d.shift) for d in dropped}
+        kept = set(pins) - {(d.worker, d.shift) for d in dropped}
         filled, bounds, penalties = _solve_by_neighbourhoods(run, ctx, eligible, kept, fill, levels, caps)
     roster = _roster(run, ctx, check_ctx, filled, bounds, dropped, build_seconds)
     return SolveResult(roster, penalties, run.stages)
+
+
+def _pins_legal(check_ctx: CheckContext, pins: list[tuple[str, str]]) -> bool:
+    by_worker: dict[str, list[str]] = defaultdict(list)
+    for w, s in pins:
+        by_worker[w].append(s)
+    return not any(check_worker(check_ctx, w, shifts) for w, shifts in by_worker.items())
 
 
 Fill = dict[int, cp_model.LinearExprT]
@@ -236,7 +248,8 @@ def _solve_whole(run: _Run, fill: Fill, levels: list[int], caps: dict[int, int]
         _, value, bound = run.run_stage(f"priority {level}", budget, sum(filled.values()),
                                         scale=scale, lower_cap=scale - 1)
         if value is None:  # no better roster in time: keep the previous one
-            value = sum(run.solution.get(k, 0) for k in _keys_at(v, level))
+            value = sum(1 for (w, sid), val in run.solution.items()
+                        if val and run.v.eligibility.shifts[sid].priority == level)
             bound = caps[level]
         filled[level] = value
         bounds[level] = min(caps[level], bound if bound is not None else value)
@@ -255,14 +268,16 @@ def _solve_by_neighbourhoods(run: _Run, ctx: EligibilityContext, eligible: dict[
                              pinned: set[tuple[str, str]], fill: Fill, levels: list[int],
                              caps: dict[int, int]) -> tuple[dict[int, int], dict[int, int], list[PenaltyRecord]]:
     """For large regions: prove the top level on the whole model, then improve by neighbourhoods."""
-    config, v = run.config, run.v
+    config = run.config
     run.all_optimal = False
     bounds = dict(caps)
     top = levels[0]
     start_roster = dict(run.solution)
-    start_top = sum(start_roster.get(k, 0) for k in _keys_at(v, top))
-    run.model.maximize(fill[top])
-    _, value, bound = run.run_stage(f"priority {top}", run.remaining() * TOP_LEVEL_SHARE)
+    start_top = sum(start_roster.get(k, 0) for k in _keys_at(eligible, run.scenario, top))
+    value = bound = None
+    if top in fill:  # a whole model exists: prove the top level on it
+        run.model.maximize(fill[top])
+        _, value, bound = run.run_stage(f"priority {top}", run.remaining() * TOP_LEVEL_SHARE)
     if value is not None and bound is not None:
         bounds[top] = min(caps[top], bound)
     if value is None or value <= start_top:
@@ -286,7 +301,7 @@ def _solve_by_neighbourhoods(run: _Run, ctx: EligibilityContext, eligible: dict[
                            "value": len(pairs)})
     run.solution = {k: 1 for k in pairs}
     filled = {p: sum(1 for k in pairs if k in fill_keys) for p, fill_keys in
-              ((p, set(_keys_at(v, p))) for p in levels)}
+              ((p, set(_keys_at(eligible, run.scenario, p))) for p in levels)}
     penalties = [PenaltyRecord(w, n, pts) for w, n, pts in search.soft_values(pairs) if pts]
     return filled, bounds, _merge(penalties)
 
@@ -298,12 +313,13 @@ def _merge(records: list[PenaltyRecord]) -> list[PenaltyRecord]:
     return [PenaltyRecord(w, n, p) for (w, n), p in sorted(total.items()) if p]
 
 
-def _keys_at(v: Variables, level: int) -> list[tuple[str, str]]:
-    return [(w, s.id) for s in v.scenario.shifts if s.priority == level for w in v.workers_of(s.id)]
+def _keys_at(eligible: dict[str, list[str]], scenario: Scenario, level: int) -> list[tuple[str, str]]:
+    return [(w, s.id) for s in scenario.shifts if s.priority == level for w in eligible.get(s.id, ())]
 
 
-def _upper_bound(v: Variables, level: int) -> int:
-    return sum(min(s.headcount, len(v.workers_of(s.id))) for s in v.scenario.shifts if s.priority == level)
+def _upper_bound(eligible: dict[str, list[str]], scenario: Scenario, level: int) -> int:
+    """Slots of a level that have any eligible worker (capped by headcount)."""
+    return sum(min(s.headcount, len(eligible.get(s.id, ()))) for s in scenario.shifts if s.priority == level)
 
 
 def _apply_pins(run: _Run, ctx: EligibilityContext, check_ctx: CheckContext) -> list[DroppedPin]:
@@ -355,7 +371,7 @@ def _roster(run: _Run, ctx: EligibilityContext, check_ctx: CheckContext, filled:
         totals[s.priority] += s.headcount
     for p in totals:
         filled.setdefault(p, 0)
-        bounds.setdefault(p, _upper_bound(run.v, p))
+        bounds.setdefault(p, 0)
     status: RosterStatus = "optimal" if run.all_optimal else "feasible"
     soft = next((st.get("value") for st in run.stages if st["stage"] == "preferences"), None)
     return Roster(

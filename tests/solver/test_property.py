@@ -12,7 +12,7 @@ from flexpool.checker import check
 from solver import SolverConfig, solve
 from tests.builders import fixed, organisation, scenario, shift, worker
 
-MONDAY = datetime(2026, 11, 30)
+MONDAY = datetime(2026, 11, 30)  # noqa: DTZ001 - local wall-clock time, as in the format
 ROLES = ["verpleegkundige", "helpende"]
 
 

@@ -1,0 +1,167 @@
+"""Scale benchmark on the Twente region: S, R150, M and L against bound and baseline.
+
+For each size, in its own process (so peak memory is that size's alone):
+
+- the first-come-first-served baseline: shifts in start order, each slot to the
+  first worker the checker accepts, the way a planner works down a list;
+- the optimiser with a time limit, recording every improving roster;
+- time to the first legal roster and to within 1% of the proven fill bound,
+  fill per priority against the bound and the baseline, model build time,
+  peak RSS, and the checker's verdict (a violation fails the benchmark).
+
+Run ``python -m benchmarks.scale`` (``make bench``); it writes
+``benchmarks/RESULTS.md``. Ratios only mean something within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import platform
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from examples.twente.generate import generate
+from flexpool.checker import CheckContext, check
+from flexpool.eligibility import EligibilityContext, eligible_workers
+from flexpool.model import Scenario
+from flexpool.scenario import load_scenario
+from flexpool.timeline import Timeline
+from solver import Progress, SolverConfig, solve
+from solver.greedy import greedy_assignments
+
+ROOT = Path(__file__).resolve().parent
+DEFAULT_LIMITS = {"S": 30.0, "R150": 60.0, "M": 60.0, "L": 600.0}
+
+
+def baseline(scenario: Scenario) -> tuple[dict[str, int], float]:
+    """First-come-first-served fill per priority, and seconds taken (legal by the checker)."""
+    began = time.monotonic()
+    ctx = EligibilityContext(scenario, Timeline.of(scenario))
+    chosen = greedy_assignments(scenario, CheckContext.of(scenario), eligible_workers(ctx), order="start")
+    seconds = time.monotonic() - began
+    roster = {"format": "flexpool-roster/1", "scenario": scenario.name, "status": "feasible",
+              "assignments": [{"shift": s, "worker": w} for w, s in chosen],
+              "objective": {"filled_slots": len(chosen), "total_slots": 0}}
+    violations = check(scenario, roster).violations
+    if violations:
+        raise SystemExit(f"baseline roster is illegal: {violations[0].message}")
+    priority = {s.id: s.priority for s in scenario.shifts}
+    by_level = {str(p): 0 for p in range(5, 0, -1)}
+    for _, s in chosen:
+        by_level[str(priority[s])] += 1
+    return by_level, seconds
+
+
+def run_size(size: str, limit: float, workers: int, seed: int) -> dict[str, Any]:
+    """One size, measured; meant to run in a fresh process."""
+    began = time.monotonic()
+    path = ROOT.parent / "examples" / "twente" / f"twente-{size}.json"
+    scenario = load_scenario(path) if path.exists() else load_scenario(generate(size, seed=1))
+    load_seconds = time.monotonic() - began
+    base, base_seconds = baseline(scenario)
+    events: list[Progress] = []
+    result = solve(scenario, SolverConfig(time_limit_s=limit, workers=workers, seed=seed,
+                                          progress=events.append))
+    roster = result.roster
+    violations = check(scenario, roster).violations
+    obj = roster.objective
+    bound = obj.bound_filled_slots or obj.total_slots
+    first = events[0].elapsed_s if events else None
+    within = next((e.elapsed_s for e in events if e.filled >= 0.99 * bound), None)
+    return {
+        "size": size, "time_limit_s": limit, "workers": len(scenario.workers),
+        "organisations": len(scenario.organisations), "shifts": len(scenario.shifts),
+        "slots": obj.total_slots, "load_s": round(load_seconds, 2),
+        "build_s": roster.stats.get("build_seconds"), "solve_s": roster.stats.get("solve_seconds"),
+        "first_legal_s": None if first is None else round(first, 1),
+        "within_1pct_s": None if within is None else round(within, 1),
+        "filled": obj.filled_slots, "bound": bound, "status": roster.status,
+        "filled_by_priority": obj.filled_by_priority, "bound_by_priority": obj.bound_by_priority,
+        "total_by_priority": obj.total_by_priority,
+        "baseline_by_priority": base, "baseline_filled": sum(base.values()),
+        "baseline_s": round(base_seconds, 2), "violations": len(violations),
+        "first_violation": violations[0].message if violations else None,
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "stages": roster.stats.get("stages"),
+    }
+
+
+def _child(size: str, limit: float, workers: int, seed: int, queue: mp.Queue) -> None:  # type: ignore[type-arg]
+    queue.put(run_size(size, limit, workers, seed))
+
+
+def measure(size: str, limit: float, workers: int, seed: int) -> dict[str, Any]:
+    queue: mp.Queue = mp.get_context("spawn").Queue()  # type: ignore[type-arg]
+    proc = mp.get_context("spawn").Process(target=_child, args=(size, limit, workers, seed, queue))
+    proc.start()
+    row = queue.get()
+    proc.join()
+    return row
+
+
+def lexicographic_verdict(row: dict[str, Any]) -> str:
+    """Where the optimiser first differs from the baseline, from priority 5 down."""
+    for p in ("5", "4", "3", "2", "1"):
+        ours, theirs = row["filled_by_priority"].get(p, 0), row["baseline_by_priority"].get(p, 0)
+        if ours != theirs:
+            word = "beats" if ours > theirs else "LOSES TO"
+            return f"{word} baseline at priority {p} ({ours} vs {theirs})"
+    return "equal to baseline"
+
+
+def markdown(rows: list[dict[str, Any]], command: str) -> str:
+    lines = [
+        "# Scale benchmark: the Twente region",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.platform()}. Reproduce: `{command}`.",
+        "",
+        "| size | workers | orgs | slots | limit s | build s | first legal s | within 1% s | filled | bound | "
+        "gap | baseline | vs baseline | status | violations | peak RSS MiB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        gap = (r["bound"] - r["filled"]) / r["bound"] if r["bound"] else 0
+        lines.append(
+            f"| {r['size']} | {r['workers']} | {r['organisations']} | {r['slots']} | {r['time_limit_s']:g} | "
+            f"{r['build_s']} | {r['first_legal_s']} | {r['within_1pct_s'] or 'not reached'} | {r['filled']} | "
+            f"{r['bound']} | {100 * gap:.1f}% | {r['baseline_filled']} | "
+            f"{r['filled'] / max(1, r['baseline_filled']):.3f}x | {r['status']} | {r['violations']} | "
+            f"{r['peak_rss_mib']} |")
+    lines += ["", "Fill per priority (ours / proven bound / baseline / total):", ""]
+    for r in rows:
+        parts = [f"p{p}: {r['filled_by_priority'].get(p, 0)} / {r['bound_by_priority'].get(p, '-')} / "
+                 f"{r['baseline_by_priority'].get(p, 0)} / {t}" for p, t in r["total_by_priority"].items()]
+        lines.append(f"- **{r['size']}** ({lexicographic_verdict(r)}): " + "; ".join(parts))
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="S,R150,M,L")
+    parser.add_argument("--time-limit", type=float, default=None, help="seconds per size (default per size)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=ROOT / "RESULTS.md")
+    parser.add_argument("--json", type=Path, default=ROOT / "results.json")
+    args = parser.parse_args(argv)
+    rows = []
+    for size in args.sizes.split(","):
+        limit = args.time_limit or DEFAULT_LIMITS.get(size, 60.0)
+        row = measure(size, limit, args.workers, args.seed)
+        print(json.dumps({k: v for k, v in row.items() if k != "stages"}), flush=True)
+        rows.append(row)
+    command = "python -m benchmarks.scale " + " ".join(argv if argv is not None else sys.argv[1:])
+    args.out.write_text(markdown(rows, command.strip()), encoding="utf-8")
+    args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    return 1 if any(r["violations"] for r in rows) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
