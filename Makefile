@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/flexpool solve examples/example-scenario.json --out out --time-limit 10 --quiet
 	$(BIN)/python -m api
 
 solve-example: $(STAMP)

@@ -373,6 +373,14 @@ class Objective(Frozen):
     soft_penalty: int | None = None
 
 
+class Penalty(Frozen):
+    """A soft term a worker's roster pays (negative: a wish granted), by rule name."""
+
+    worker: Id
+    rule: str
+    points: int
+
+
 class Roster(Frozen):
     format: Literal["flexpool-roster/1"] = "flexpool-roster/1"
     scenario: str
@@ -382,6 +390,7 @@ class Roster(Frozen):
     dropped_pins: list[DroppedPin] | None = None
     objective: Objective
     stats: dict[str, Any] = {}
+    penalties: list[Penalty] | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
         """The roster as JSON-ready data; ``dropped_pins`` only when present."""

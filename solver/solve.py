@@ -29,6 +29,7 @@ from flexpool.model import (
     Assignment,
     DroppedPin,
     Objective,
+    Penalty,
     Reason,
     Roster,
     RosterStatus,
@@ -220,7 +221,7 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
     else:
         kept = set(pins) - {(d.worker, d.shift) for d in dropped}
         filled, bounds, penalties = _solve_by_neighbourhoods(run, ctx, eligible, kept, fill, levels, caps)
-    roster = _roster(run, ctx, check_ctx, filled, bounds, dropped, build_seconds)
+    roster = _roster(run, ctx, check_ctx, filled, bounds, dropped, build_seconds, penalties)
     return SolveResult(roster, penalties, run.stages)
 
 
@@ -357,7 +358,8 @@ def _apply_pins(run: _Run, ctx: EligibilityContext, check_ctx: CheckContext) -> 
 
 
 def _roster(run: _Run, ctx: EligibilityContext, check_ctx: CheckContext, filled: dict[int, int],
-            bounds: dict[int, int], dropped: list[DroppedPin], build_seconds: float) -> Roster:
+            bounds: dict[int, int], dropped: list[DroppedPin], build_seconds: float,
+            penalties: list[PenaltyRecord]) -> Roster:
     scenario = run.scenario
     assigned = [(s, w) for (w, s), val in run.solution.items() if val]
     order = {s.id: i for i, s in enumerate(scenario.shifts)}
@@ -380,6 +382,7 @@ def _roster(run: _Run, ctx: EligibilityContext, check_ctx: CheckContext, filled:
         assignments=[Assignment(shift=s, worker=w) for s, w in assigned],
         unfilled=unfilled,
         dropped_pins=dropped or None,
+        penalties=[Penalty(worker=p.worker, rule=p.name, points=p.points) for p in penalties] or None,
         objective=Objective(
             filled_slots=len(assigned),
             total_slots=run.total_slots,

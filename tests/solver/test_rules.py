@@ -105,14 +105,60 @@ def test_rest_after_night_series(next_day: int, expected: int) -> None:
     assert filled(s) == expected
 
 
-def test_night_series_reaching_back_into_fixed_work() -> None:
-    """Two fixed nights (Sat, Sun) + an assigned Monday night make a series of 3:
-    Wednesday 07:00 is 48 h after Tuesday 07:00, so allowed; Tuesday 20:00-23:00 is not."""
+@pytest.mark.parametrize(("later_day", "later_start", "later_end", "expected"),
+                         [(1, "21:00", "23:30", 1), (3, "07:00", "15:00", 2)])
+def test_night_series_reaching_back_into_fixed_work(later_day: int, later_start: str, later_end: str,
+                                                    expected: int) -> None:
+    """Two fixed nights (Sat, Sun) and an assigned Monday night form a series of 3 ending
+    Tuesday 07:00. A Tuesday 21:00 shift (14 h later) breaks the 46 h rest (ATW-N5), so one
+    of the two stays open; a Thursday 07:00 shift (48 h later) is allowed."""
     history = [fixed("2026-11-28T23:00", "2026-11-29T07:00"), fixed("2026-11-29T23:00", "2026-11-30T07:00")]
     s = scenario(workers=[worker(fixed_work=history)],
-                 shifts=week_of_shifts((0, "23:00", 1, "07:00"), (1, "21:00", 1, "23:30")))
-    roster = solved(s)
-    assert roster.objective.filled_slots == 1
+                 shifts=week_of_shifts((0, "23:00", 1, "07:00"),
+                                       (later_day, later_start, later_day, later_end)))
+    assert filled(s) == expected
+
+
+ELIGIBILITY_CASES = {
+    "role": ({}, {"roles": ["agoog"]}),
+    "credential expired on the shift's date": (
+        {"credentials": [{"code": "induction:loc", "kind": "induction"},
+                         {"code": "big:verpleegkundige", "kind": "bevoegd", "valid_until": "2026-11-29"}]},
+        {"requires": ["big:verpleegkundige"]}),
+    "induction": ({"credentials": []}, {"induction_required": True}),
+    "travel": ({"max_travel_km": 0.5}, {}),
+    "unavailable": ({"unavailable": [{"start": "2026-11-30T14:00", "end": "2026-11-30T18:00"}]}, {}),
+    "fixed work overlaps": ({"fixed_work": [fixed("2026-11-30T12:00", "2026-11-30T16:00")]}, {}),
+    "too little rest after fixed work": ({"fixed_work": [fixed("2026-11-30T00:00", "2026-11-30T03:00")]}, {}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ELIGIBILITY_CASES))
+def test_eligibility_filters_pairs(case: str) -> None:
+    """Each exclusion alone leaves a 07:00-15:00 Monday shift open; without it, it is filled.
+
+    (Travel: the location is 1 km from home; 'rest': 3 h fixed work ending 03:00 leaves 240 min.)
+    """
+    worker_fields, shift_fields = ELIGIBILITY_CASES[case]
+    blocked = scenario(workers=[worker(**worker_fields)],
+                       shifts=[shift(f"{day(0)}T07:00", f"{day(0)}T15:00", **shift_fields)])
+    assert filled(blocked) == 0
+    assert filled(scenario(shifts=[shift(f"{day(0)}T07:00", f"{day(0)}T15:00")])) == 1
+
+
+@pytest.mark.parametrize(("end", "expected"), [("20:00", 0), ("19:00", 1)])
+def test_max_shift_minutes(end: str, expected: int) -> None:
+    """07:00-20:00 is 780 min of work > 720 (ATW-1); 07:00-19:00 is exactly 720."""
+    s = scenario(shifts=[shift(f"{day(0)}T07:00", f"{day(0)}T{end}")])
+    assert filled(s) == expected
+
+
+@pytest.mark.parametrize(("second", "expected"), [(("13:00", "21:00"), 2), (("13:00", "23:00"), 1)])
+def test_touching_shifts_join_within_the_shift_limit(second: tuple[str, str], expected: int) -> None:
+    """09-13 and 13-21 join into one 12 h work period (allowed); 13-23 would make 14 h."""
+    s = scenario(shifts=[shift(f"{day(0)}T09:00", f"{day(0)}T13:00", "a"),
+                         shift(f"{day(0)}T{second[0]}", f"{day(0)}T{second[1]}", "b")])
+    assert filled(s) == expected
 
 
 @pytest.mark.parametrize(("days", "expected"), [(7, 6), (5, 5)])
