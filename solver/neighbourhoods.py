@@ -177,6 +177,10 @@ class NeighbourhoodSearch:
     def _fill_score(self, pairs: set[Pair]) -> int:
         return sum(self.weights[self.shifts[s].priority] for _, s in pairs)
 
+    def score(self, solution: dict[Pair, int]) -> int:
+        """Lexicographic filling score of a roster (higher is better)."""
+        return self._fill_score({k for k, val in solution.items() if val})
+
     def _penalty_of(self, model: cp_model.CpModel, v: Variables, current: set[Pair]) -> float | None:
         """The soft penalty of the group's current roster (a solve with every pair fixed)."""
         probe = model.clone()

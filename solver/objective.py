@@ -194,7 +194,7 @@ def shift_wishes(v: Variables) -> Iterator[PenaltyTerm]:
 def over_staffing(v: Variables) -> Iterator[PenaltyTerm]:
     """Soft. ``over_cost`` per worker beyond a shift's headcount (``max_headcount``).
 
-    Paid by the shift, so the term's worker is ``""``.
+    Paid by the shift, not by one worker: the term carries the shift's id as its ``worker``.
 
     Source: issue #4 (cover with an over-staffing cost).
     """
@@ -207,7 +207,7 @@ def over_staffing(v: Variables) -> Iterator[PenaltyTerm]:
             continue
         over = v.model.new_int_var(0, len(lits) - open_places, f"over[{shift.id}]")
         v.model.add(over >= sum(lits) - open_places)
-        yield PenaltyTerm("over-staffing", "", shift.over_cost * over)
+        yield PenaltyTerm("over-staffing", shift.id, shift.over_cost * over)
 
 
 def load_balance(v: Variables) -> Iterator[PenaltyTerm]:

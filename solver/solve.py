@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from flexpool.checker import CheckContext, check_worker
+from flexpool.checker import CheckContext, check, check_worker
 from flexpool.eligibility import EligibilityContext, eligible_workers, exclusion
 from flexpool.model import (
     Assignment,
@@ -44,12 +44,13 @@ from solver.rules import add_hard_rules
 from solver.variables import Variables
 
 PRIORITIES = (5, 4, 3, 2, 1)
-GREEDY_SHARE, GREEDY_MAX_S = 0.1, 5.0
-EXACT_MODEL_VARIABLES = 15_000  # above this, neighbourhood search after the top level
+GREEDY_SHARE, GREEDY_MAX_S = 0.1, 30.0
+EXACT_MODEL_VARIABLES = 15_000  # up to this, the soft terms are solved on the whole model
 WHOLE_MODEL_VARIABLES = 150_000  # above this, no whole model at all: neighbourhoods only
-TOP_LEVEL_SHARE = 0.3
-FILL_SHARE = 0.7
+PROOF_SHARE_SMALL, PROOF_SHARE_LARGE = 0.5, 0.3  # of the time, for the level-by-level proofs
+FILL_SHARE_SMALL, FILL_SHARE = 0.6, 0.7  # of what is left then, for neighbourhood filling
 SOFT_EVALUATION_RESERVE = 0.05
+MIN_STAGE_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -136,13 +137,12 @@ class _Run:
         for key, lit in self.v.x.items():
             self.model.add_hint(lit, self.solution.get(key, 0))
 
-    def run_stage(self, name: str, budget: float, filled_before: int = 0,
-                  is_fill: bool = True, scale: int = 1, lower_cap: int = 0,
+    def run_stage(self, name: str, budget: float, level_total: int | None = None,
+                  is_fill: bool = True,
                   evaluate: list[cp_model.LinearExprT] | None = None) -> tuple[int, int | None, int | None]:
         """Solve the current objective; returns (cp status, value, bound).
 
-        A fill stage's objective is ``scale * level + lower levels`` (lower < scale),
-        so value and bound returned are the level's own; ``lower_cap`` bounds the rest.
+        A fill stage's progress reports the level's own fill, bound and slots.
 
         ``evaluate`` expressions are valued on the roster found, into ``self.evaluated``.
         """
@@ -158,10 +158,9 @@ class _Run:
         if self.config.progress and is_fill:
             def report(value: float, bound: float) -> None:
                 assert self.config.progress is not None
-                level, lower = divmod(round(value), scale)
-                self.config.progress(Progress(name, filled_before + level + lower,
-                                              filled_before + int(bound + 1e-6) // scale + lower_cap,
-                                              self.total_slots, time.monotonic() - self.started))
+                self.config.progress(Progress(name, round(value), int(bound + 1e-6),
+                                              level_total if level_total is not None else self.total_slots,
+                                              time.monotonic() - self.started))
             callback = _ProgressCallback(report)
         status = solver.solve(self.model, callback)
         record: dict[str, object] = {"stage": name, "status": solver.status_name(status),
@@ -171,9 +170,8 @@ class _Run:
             self.full_solution = list(solver.response_proto.solution)
             if evaluate is not None:
                 self.evaluated = [int(solver.value(e)) for e in evaluate]
-            value = round(solver.objective_value) // scale
-            bound = (int(solver.best_objective_bound + 1e-6) // scale if is_fill
-                     else round(solver.best_objective_bound))
+            value = round(solver.objective_value)
+            bound = int(solver.best_objective_bound + 1e-6) if is_fill else round(solver.best_objective_bound)
             record.update(value=value, bound=bound)
             if status != cp_model.OPTIMAL:
                 self.all_optimal = False
@@ -216,13 +214,25 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
     fill = fill_by_priority(v)
     levels = [p for p in PRIORITIES if any(s.priority == p and eligible.get(s.id) for s in scenario.shifts)]
     caps = {p: _upper_bound(eligible, scenario, p) for p in levels}
-    if len(v.x) <= EXACT_MODEL_VARIABLES and whole:
-        filled, bounds, penalties = _solve_whole(run, fill, levels, caps)
-    else:
-        kept = set(pins) - {(d.worker, d.shift) for d in dropped}
-        filled, bounds, penalties = _solve_by_neighbourhoods(run, ctx, eligible, kept, fill, levels, caps)
-    roster = _roster(run, ctx, check_ctx, filled, bounds, dropped, build_seconds, penalties)
-    return SolveResult(roster, penalties, run.stages)
+    kept = set(pins) - {(d.worker, d.shift) for d in dropped}
+    search = NeighbourhoodSearch(scenario, timeline, ctx, eligible, kept, lexicographic_weights(caps),
+                                 seed=config.seed, workers=config.workers)
+    bounds = _prove_levels(run, search, fill, levels, caps)
+    penalties = _improve(run, search, fill, levels, bounds)
+    priority = {s.id: s.priority for s in scenario.shifts}
+    for candidate in (run.solution, {k: 1 for k in start}, {k: 1 for k in kept}, {}):
+        run.solution = candidate
+        filled = {p: sum(1 for (_, sid), val in candidate.items() if val and priority[sid] == p) for p in levels}
+        roster = _roster(run, ctx, check_ctx, filled, bounds, dropped, build_seconds, penalties)
+        violations = check(scenario, roster, check_ctx).violations
+        if not violations:
+            return SolveResult(roster, penalties, run.stages)
+        # Never hand out an illegal roster: fall back to a simpler one, and say why.
+        run.stages.append({"stage": "final check", "status": "REJECTED", "seconds": 0.0,
+                           "violations": [v.message for v in violations[:5]]})
+        run.all_optimal = False
+    unknown = roster.model_copy(update={"status": "unknown", "assignments": []})
+    return SolveResult(unknown, [], run.stages)
 
 
 def _pins_legal(check_ctx: CheckContext, pins: list[tuple[str, str]]) -> bool:
@@ -235,76 +245,84 @@ def _pins_legal(check_ctx: CheckContext, pins: list[tuple[str, str]]) -> bool:
 Fill = dict[int, cp_model.LinearExprT]
 
 
-def _solve_whole(run: _Run, fill: Fill, levels: list[int], caps: dict[int, int]
-                 ) -> tuple[dict[int, int], dict[int, int], list[PenaltyRecord]]:
-    """Exact staged solve on the whole model: each level, then the soft terms."""
-    model, v = run.model, run.v
-    filled: dict[int, int] = {}
-    bounds: dict[int, int] = {}
-    for i, level in enumerate(levels):
-        budget = run.remaining() / (len(levels) - i + 1)
-        lower = levels[i + 1:]
-        scale = sum(caps[p] for p in lower) + 1
-        model.maximize(scale * fill[level] + sum(fill[p] for p in lower))
-        _, value, bound = run.run_stage(f"priority {level}", budget, sum(filled.values()),
-                                        scale=scale, lower_cap=scale - 1)
-        if value is None:  # no better roster in time: keep the previous one
-            value = sum(1 for (w, sid), val in run.solution.items()
-                        if val and run.v.eligibility.shifts[sid].priority == level)
-            bound = caps[level]
-        filled[level] = value
-        bounds[level] = min(caps[level], bound if bound is not None else value)
-        model.add(fill[level] >= value)
-
-    terms = soft_terms(v)
-    if terms and run.remaining() > 0.1:
-        model.minimize(sum(t.expr for t in terms))
-        run.run_stage("preferences", run.remaining(), is_fill=False, evaluate=[t.expr for t in terms])
-    elif terms:
-        run.all_optimal = False
-    return filled, bounds, _penalties(terms, run.evaluated)
+def _level_fill(solution: dict[tuple[str, str], int], search: NeighbourhoodSearch, level: int) -> int:
+    return sum(1 for (_, sid), val in solution.items() if val and search.shifts[sid].priority == level)
 
 
-def _solve_by_neighbourhoods(run: _Run, ctx: EligibilityContext, eligible: dict[str, list[str]],
-                             pinned: set[tuple[str, str]], fill: Fill, levels: list[int],
-                             caps: dict[int, int]) -> tuple[dict[int, int], dict[int, int], list[PenaltyRecord]]:
-    """For large regions: prove the top level on the whole model, then improve by neighbourhoods."""
-    config = run.config
-    run.all_optimal = False
+def _prove_levels(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: list[int],
+                  caps: dict[int, int]) -> dict[int, int]:
+    """Maximise each level on the whole model, 5 down to 1, within a share of the time.
+
+    Each stage's objective is its level alone, so CP-SAT can prove it; the
+    roster kept is the lexicographically best seen, and each level keeps what
+    it reached while lower levels are solved. Returns the bound per level.
+    """
     bounds = dict(caps)
-    top = levels[0]
-    start_roster = dict(run.solution)
-    start_top = sum(start_roster.get(k, 0) for k in _keys_at(eligible, run.scenario, top))
-    value = bound = None
-    if top in fill:  # a whole model exists: prove the top level on it
-        run.model.maximize(fill[top])
-        _, value, bound = run.run_stage(f"priority {top}", run.remaining() * TOP_LEVEL_SHARE)
-    if value is not None and bound is not None:
-        bounds[top] = min(caps[top], bound)
-    if value is None or value <= start_top:
-        run.solution = start_roster
+    if not fill:
+        run.all_optimal = False
+        return bounds
+    small = len(run.v.x) <= EXACT_MODEL_VARIABLES
+    deadline = time.monotonic() + run.remaining() * (PROOF_SHARE_SMALL if small else PROOF_SHARE_LARGE)
+    for i, level in enumerate(levels):
+        budget = (deadline - time.monotonic()) / (len(levels) - i)
+        if budget < MIN_STAGE_SECONDS:
+            run.all_optimal = False
+            break
+        best = dict(run.solution)
+        run.model.maximize(fill[level])
+        _, _, bound = run.run_stage(f"priority {level}", budget, level_total=caps[level])
+        if bound is not None:
+            bounds[level] = min(caps[level], bound)
+        if search.score(run.solution) < search.score(best):
+            run.solution, run.full_solution = best, None
+        reached = _level_fill(run.solution, search, level)
+        # a start roster the checker accepts may lie outside the model's stricter
+        # reading (touching periods); what a legal roster reached is never above the bound
+        bounds[level] = max(bounds[level], reached)
+        run.model.add(fill[level] >= reached)
+    return bounds
+
+
+def _improve(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: list[int],
+             bounds: dict[int, int]) -> list[PenaltyRecord]:
+    """Fill more by neighbourhoods while any level is unproven, then the wishes."""
+    config = run.config
 
     def report(solution: dict[tuple[str, str], int]) -> None:
         if config.progress:
             config.progress(Progress("neighbourhoods", len(solution), sum(bounds.values()),
                                      run.total_slots, time.monotonic() - run.started))
 
-    search = NeighbourhoodSearch(run.scenario, run.v.timeline, ctx, eligible, pinned,
-                                 lexicographic_weights(caps), seed=config.seed, workers=config.workers,
-                                 on_improvement=report)
+    search.on_improvement = report
     pairs = {k for k, val in run.solution.items() if val}
-    for name, share, phase in (("neighbourhoods: fill", FILL_SHARE, search.improve_fill),
-                               ("neighbourhoods: wishes", 1.0, search.improve_wishes)):
+    unproven = any(_level_fill(run.solution, search, p) < bounds[p] for p in levels)
+    small = bool(fill) and len(run.v.x) <= EXACT_MODEL_VARIABLES
+    if unproven:
         began = time.monotonic()
-        reserve = SOFT_EVALUATION_RESERVE * config.time_limit_s
-        pairs = phase(pairs, began + max(0.0, (run.remaining() - reserve) * share))
-        run.stages.append({"stage": name, "status": "FEASIBLE", "seconds": round(time.monotonic() - began, 2),
-                           "value": len(pairs)})
+        share = FILL_SHARE_SMALL if small else FILL_SHARE
+        pairs = search.improve_fill(pairs, began + run.remaining() * share)
+        run.stages.append({"stage": "neighbourhoods: fill", "status": "FEASIBLE",
+                           "seconds": round(time.monotonic() - began, 2), "value": len(pairs)})
+        run.solution, run.full_solution = {k: 1 for k in pairs}, None
+        run.all_optimal = False
+    if small:  # the whole model: the soft terms exactly, at this filling
+        terms = soft_terms(run.v)
+        for level in levels:
+            run.model.add(fill[level] >= _level_fill(run.solution, search, level))
+        if terms and run.remaining() > MIN_STAGE_SECONDS:
+            run.model.minimize(sum(t.expr for t in terms))
+            run.run_stage("preferences", run.remaining(), is_fill=False, evaluate=[t.expr for t in terms])
+        elif terms:
+            run.all_optimal = False
+        return _penalties(terms, run.evaluated)
+    run.all_optimal = False
+    began = time.monotonic()
+    reserve = SOFT_EVALUATION_RESERVE * config.time_limit_s
+    pairs = search.improve_wishes(pairs, began + max(0.0, run.remaining() - reserve))
+    run.stages.append({"stage": "neighbourhoods: wishes", "status": "FEASIBLE",
+                       "seconds": round(time.monotonic() - began, 2), "value": len(pairs)})
     run.solution = {k: 1 for k in pairs}
-    filled = {p: sum(1 for k in pairs if k in fill_keys) for p, fill_keys in
-              ((p, set(_keys_at(eligible, run.scenario, p))) for p in levels)}
-    penalties = [PenaltyRecord(w, n, pts) for w, n, pts in search.soft_values(pairs) if pts]
-    return filled, bounds, _merge(penalties)
+    return _merge([PenaltyRecord(w, n, pts) for w, n, pts in search.soft_values(pairs) if pts])
 
 
 def _merge(records: list[PenaltyRecord]) -> list[PenaltyRecord]:
@@ -312,10 +330,6 @@ def _merge(records: list[PenaltyRecord]) -> list[PenaltyRecord]:
     for r in records:
         total[r.worker, r.name] += r.points
     return [PenaltyRecord(w, n, p) for (w, n), p in sorted(total.items()) if p]
-
-
-def _keys_at(eligible: dict[str, list[str]], scenario: Scenario, level: int) -> list[tuple[str, str]]:
-    return [(w, s.id) for s in scenario.shifts if s.priority == level for w in eligible.get(s.id, ())]
 
 
 def _upper_bound(eligible: dict[str, list[str]], scenario: Scenario, level: int) -> int:

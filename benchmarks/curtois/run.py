@@ -118,6 +118,8 @@ def run_one(number: int, time_limit: float, workers: int, seed: int) -> dict[str
         "time_limit_s": time_limit,
         "workers": workers,
         "seed": seed,
+        "stages": [{k: st.get(k) for k in ("stage", "status", "value", "bound", "seconds")}
+                   for st in result.stages],
     }
 
 

@@ -1,0 +1,91 @@
+"""The solver's generic rostering rules (issue #4): each offers more work than a
+rule allows and asserts what the solver fills; every roster goes through the checker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flexpool.checker import check
+from flexpool.model import Roster, Scenario
+from solver import SolverConfig, solve
+from tests.builders import worker
+from tests.generic_builders import day_shift, generic_scenario
+
+CONFIG = SolverConfig(time_limit_s=10, workers=2, seed=1)
+
+
+def solved(s: Scenario) -> Roster:
+    roster = solve(s, CONFIG).roster
+    violations = check(s, roster).violations
+    assert not violations, [v.message for v in violations]
+    return roster
+
+
+def filled(days: list[int] | None = None, **kwargs: Any) -> int:
+    return solved(generic_scenario(days, **kwargs)).objective.filled_slots
+
+
+def test_max_consecutive_days() -> None:
+    assert filled(list(range(7)), work_rules={"max_consecutive_days": 3}) == 6
+    assert filled(list(range(7)), work_rules={"max_consecutive_days": 7}) == 7
+
+
+def test_min_consecutive_days() -> None:
+    assert filled([2, 3], work_rules={"min_consecutive_days": 3}) == 0
+    assert filled([0, 1], work_rules={"min_consecutive_days": 3}) == 2  # touches the horizon start
+    assert filled([2, 3, 4], work_rules={"min_consecutive_days": 3}) == 3
+
+
+def test_min_consecutive_days_off() -> None:
+    assert filled([1, 3], work_rules={"min_consecutive_days_off": 2}) == 1
+    assert filled([1, 4], work_rules={"min_consecutive_days_off": 2}) == 2
+
+
+def test_max_weekends() -> None:
+    assert filled([5, 12], work_rules={"max_weekends": 1}) == 1
+    assert filled([5, 6], work_rules={"max_weekends": 1}) == 2
+    assert filled([5, 6, 7], work_rules={"max_weekends": 0}) == 1
+
+
+def test_max_total_minutes_and_label() -> None:
+    assert filled([1, 2, 3], work_rules={"max_total_minutes": 960}) == 2
+    assert filled([1, 2, 3], work_rules={"max_shifts_by_label": {"D": 1}}) == 1
+
+
+def test_min_total_minutes_forces_over_staffing_at_its_cost() -> None:
+    s = generic_scenario(shifts=[day_shift(1, headcount=0, max_headcount=1, over_cost=5)],
+                         work_rules={"min_total_minutes": 480})
+    result = solve(s, CONFIG)
+    assert check(s, result.roster).legal
+    assert len(result.roster.assignments) == 1
+    assert result.roster.objective.soft_penalty == 5
+
+
+def test_over_staffing_fills_nothing_and_costs() -> None:
+    workers = [worker(f"w{i}") for i in range(1, 4)]
+    s = generic_scenario(shifts=[day_shift(1, max_headcount=3, over_cost=1)], workers=workers)
+    roster = solved(s)
+    assert len(roster.assignments) == 1 and roster.objective.filled_slots == 1
+
+
+def test_forbidden_succession() -> None:
+    shifts = [day_shift(1, "L", "14:00", "22:00"), day_shift(2, "E", "07:00", "15:00")]
+    assert solved(generic_scenario(shifts=shifts, rules={"forbidden_successions": [["L", "E"]]})
+                  ).objective.filled_slots == 1
+    assert solved(generic_scenario(shifts=shifts, rules={"forbidden_successions": [["E", "L"]]})
+                  ).objective.filled_slots == 2
+
+
+def test_max_shifts_per_day() -> None:
+    shifts = [day_shift(1, "A", "06:00", "10:00"), day_shift(1, "B", "18:00", "22:00")]
+    assert solved(generic_scenario(shifts=shifts, rules={"max_shifts_per_day": 1})).objective.filled_slots == 1
+    assert solved(generic_scenario(shifts=shifts)).objective.filled_slots == 2
+
+
+def test_shift_wish_and_load_balance() -> None:
+    workers = [worker("w1"), worker("w2", preferences={"shifts": {"D1": 5}})]
+    roster = solved(generic_scenario(shifts=[day_shift(1)], workers=workers))
+    assert [(a.shift, a.worker) for a in roster.assignments] == [("D1", "w2")]
+    workers = [worker("w1", preferences={"shifts": {"D1": 1, "D2": 1}}), worker("w2")]
+    balanced = solved(generic_scenario([1, 2], workers=workers, weights={"load_balance": 5}))
+    assert {a.worker for a in balanced.assignments} == {"w1", "w2"}
