@@ -305,7 +305,7 @@ def _improve(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: list[in
                            "seconds": round(time.monotonic() - began, 2), "value": len(pairs)})
         run.solution, run.full_solution = {k: 1 for k in pairs}, None
         run.all_optimal = False
-    if small:  # the whole model: the soft terms exactly, at this filling
+    if small and not unproven:  # filling proven on the whole model: the soft terms exactly too
         terms = soft_terms(run.v)
         for level in levels:
             run.model.add(fill[level] >= _level_fill(run.solution, search, level))
@@ -314,7 +314,10 @@ def _improve(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: list[in
             run.run_stage("preferences", run.remaining(), is_fill=False, evaluate=[t.expr for t in terms])
         elif terms:
             run.all_optimal = False
-        return _penalties(terms, run.evaluated)
+        if run.evaluated is not None or not terms:
+            return _penalties(terms, run.evaluated)
+        pairs = {k for k, val in run.solution.items() if val}
+        return _merge([PenaltyRecord(w, n, pts) for w, n, pts in search.soft_values(pairs) if pts])
     run.all_optimal = False
     began = time.monotonic()
     reserve = SOFT_EVALUATION_RESERVE * config.time_limit_s
