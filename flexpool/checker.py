@@ -96,7 +96,6 @@ Where the spec leaves room, this module chooses (and its tests pin):
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -112,7 +111,7 @@ from pydantic import ValidationError
 
 from flexpool.eligibility import haversine_km
 from flexpool.model import Credential, Organisation, Roster, Rules, Scenario, Shift, Worker
-from flexpool.scenario import InputError, json_path
+from flexpool.scenario import InputError, json_path, read_json_object
 from flexpool.timeline import (
     LATE_NIGHT_END,
     NIGHT_MIN_MINUTES,
@@ -212,24 +211,7 @@ def load_roster(source: str | Path | Mapping[str, Any] | Roster,
 
 
 def _read_json(source: str | Path | Mapping[str, Any]) -> dict[str, Any]:
-    if isinstance(source, Mapping):
-        return dict(source)
-    text = source
-    if isinstance(source, Path) or not str(source).lstrip().startswith("{"):
-        path = Path(source)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise RosterError([InputError("$", f"cannot read {path}: {exc.strerror}")]) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise RosterError(
-            [InputError("$", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")]
-        ) from None
-    if not isinstance(data, dict):
-        raise RosterError([InputError("$", "a roster must be a JSON object")])
-    return data
+    return read_json_object(source, "roster", RosterError)
 
 
 def _reference_errors(roster: Roster, scenario: Scenario) -> Iterator[InputError]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,7 +60,7 @@ def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
 
     Raises :class:`ScenarioError` listing every error with its JSON path.
     """
-    data = _read(source)
+    data = read_json_object(source)
     zone = _zone_of(data)
     errors: list[InputError] = []
     scenario: Scenario | None = None
@@ -77,7 +77,10 @@ def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
     return scenario
 
 
-def _read(source: str | Path | Mapping[str, Any]) -> dict[str, Any]:
+def read_json_object(source: str | Path | Mapping[str, Any], kind: str = "scenario",
+                     error: Callable[[list[InputError]], Exception] = ScenarioError) -> dict[str, Any]:
+    """A JSON object from a path, a JSON string or parsed data; unreadable input
+    raises ``error`` with one located message (shared by scenarios and rosters)."""
     if isinstance(source, Mapping):
         return dict(source)
     text = source
@@ -86,15 +89,15 @@ def _read(source: str | Path | Mapping[str, Any]) -> dict[str, Any]:
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise ScenarioError([InputError("$", f"cannot read {path}: {exc.strerror}")]) from None
+            raise error([InputError("$", f"cannot read {path}: {exc.strerror}")]) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ScenarioError(
+        raise error(
             [InputError("$", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")]
         ) from None
     if not isinstance(data, dict):
-        raise ScenarioError([InputError("$", "a scenario must be a JSON object")])
+        raise error([InputError("$", f"a {kind} must be a JSON object")])
     return data
 
 
