@@ -1,8 +1,9 @@
 """Solve jobs in worker processes, never in the event loop.
 
 Each job runs :func:`solver.solve.solve` in its own ``spawn``-ed process. The
-child first sends a greedy legal roster (the incumbent), then progress reports
-(slots filled, proven bound, seconds), then the final roster. A watcher thread
+child sends every better legal roster the solver reaches (at most one a second:
+the greedy start, proven levels, neighbourhood improvements) as the incumbent,
+progress reports (slots filled, proven bound, seconds), then the final roster. A watcher thread
 in the service writes each message to the database, so status and progress
 survive the process and are what the SSE stream and a restarted service read.
 
@@ -34,39 +35,37 @@ def _child(conn: Connection, scenario_data: dict[str, Any], time_limit_s: float,
            workers: int) -> None:  # pragma: no cover - runs in the child process
     """Entry point of a solve process: incumbent, progress, then the result."""
     try:
-        from flexpool.checker import CheckContext
-        from flexpool.eligibility import EligibilityContext, eligible_workers
         from flexpool.model import Assignment, Objective, Roster
         from flexpool.scenario import load_scenario
-        from flexpool.timeline import Timeline
-        from solver.greedy import greedy_assignments
         from solver.solve import Progress, SolverConfig, solve
 
         started = time.monotonic()
         scenario = load_scenario(scenario_data)
         total = sum(s.headcount for s in scenario.shifts)
-        eligible = eligible_workers(EligibilityContext(scenario, Timeline.of(scenario)))
-        chosen = greedy_assignments(scenario, CheckContext.of(scenario), eligible,
-                                    deadline=time.monotonic() + max(0.5, 0.1 * time_limit_s))
         order = {s.id: i for i, s in enumerate(scenario.shifts)}
-        pairs = sorted(((s, w) for (w, s) in chosen), key=lambda p: (order[p[0]], p[1]))
-        incumbent = Roster(
-            scenario=scenario.name, status="feasible",
-            assignments=[Assignment(shift=s, worker=w) for s, w in pairs],
-            objective=Objective(filled_slots=len(pairs), total_slots=total),
-            stats={"source": "greedy incumbent"},
-        )
-        conn.send(("incumbent", incumbent.to_json_dict()))
-        conn.send(("progress", {"stage": "greedy", "filled": len(pairs), "bound": total,
-                                "total": total,
-                                "elapsed_s": round(time.monotonic() - started, 2)}))
+        last_sent = [0.0]
+
+        def keep_incumbent(pairs: list[tuple[str, str]]) -> None:
+            """Send the solver's better legal rosters (at most one a second) for cancel."""
+            now = time.monotonic()
+            if now - last_sent[0] < 1.0 and last_sent[0]:
+                return
+            last_sent[0] = now
+            ordered = sorted(pairs, key=lambda p: (order[p[0]], p[1]))
+            incumbent = Roster(
+                scenario=scenario.name, status="feasible",
+                assignments=[Assignment(shift=s, worker=w) for s, w in ordered],
+                objective=Objective(filled_slots=len(ordered), total_slots=total),
+                stats={"source": "incumbent", "elapsed_s": round(now - started, 2)},
+            )
+            conn.send(("incumbent", incumbent.to_json_dict()))
 
         def report(p: Progress) -> None:
             conn.send(("progress", {"stage": p.stage, "filled": p.filled, "bound": p.bound,
                                     "total": p.total, "elapsed_s": round(p.elapsed_s, 2)}))
 
         result = solve(scenario, SolverConfig(time_limit_s=time_limit_s, workers=workers,
-                                              seed=seed, progress=report))
+                                              seed=seed, progress=report, on_roster=keep_incumbent))
         roster = result.roster
         conn.send(("progress", {"stage": "done", "filled": roster.objective.filled_slots,
                                 "bound": roster.objective.bound_filled_slots,

@@ -69,7 +69,9 @@ class SolverConfig:
     """How long and how hard to search.
 
     ``relative_gap`` stops a stage once it is proven within that fraction of
-    its bound; ``progress`` is called on every improving roster.
+    its bound; ``progress`` is called on every improving roster, and
+    ``on_roster`` receives each better legal roster as (shift, worker) pairs, so a
+    caller can stop the solve and still keep the best so far.
     """
 
     time_limit_s: float = 30.0
@@ -77,6 +79,7 @@ class SolverConfig:
     seed: int = 0
     relative_gap: float = 0.0
     progress: Callable[[Progress], None] | None = None
+    on_roster: Callable[[list[tuple[str, str]]], None] | None = None  # each better legal roster
     log_search: bool = False
 
 
@@ -198,6 +201,8 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
     start = greedy_assignments(scenario, check_ctx, eligible, {k: 1 for k in pins}, deadline=greedy_deadline)
     if config.progress and _pins_legal(check_ctx, pins):
         config.progress(Progress("greedy", len(start), total_slots, total_slots, time.monotonic() - started))
+    if config.on_roster and _pins_legal(check_ctx, pins):
+        config.on_roster(_pairs(start))
 
     pairs = sum(len(ws) for ws in eligible.values())
     model = cp_model.CpModel()
@@ -233,6 +238,11 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
         run.all_optimal = False
     unknown = roster.model_copy(update={"status": "unknown", "assignments": []})
     return SolveResult(unknown, [], run.stages)
+
+
+def _pairs(solution: dict[tuple[str, str], int]) -> list[tuple[str, str]]:
+    """(shift, worker) pairs of a roster, sorted."""
+    return sorted((s, w) for (w, s), val in solution.items() if val)
 
 
 def _pins_legal(check_ctx: CheckContext, pins: list[tuple[str, str]]) -> bool:
@@ -275,6 +285,8 @@ def _prove_levels(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: li
             bounds[level] = min(caps[level], bound)
         if search.score(run.solution) < search.score(best):
             run.solution, run.full_solution = best, None
+        elif run.config.on_roster and search.score(run.solution) > search.score(best):
+            run.config.on_roster(_pairs(run.solution))
         reached = _level_fill(run.solution, search, level)
         # a start roster the checker accepts may lie outside the model's stricter
         # reading (touching periods); what a legal roster reached is never above the bound
@@ -289,6 +301,8 @@ def _improve(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: list[in
     config = run.config
 
     def report(solution: dict[tuple[str, str], int]) -> None:
+        if config.on_roster:
+            config.on_roster(_pairs(solution))
         if config.progress:
             config.progress(Progress("neighbourhoods", len(solution), sum(bounds.values()),
                                      run.total_slots, time.monotonic() - run.started))
