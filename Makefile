@@ -20,6 +20,7 @@ solve-example: $(STAMP)
 	$(BIN)/flexpool solve examples/example-scenario.json --out out
 
 test: $(STAMP)
+	./scripts/ensure-postgresql.sh
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

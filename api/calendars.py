@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -70,9 +72,34 @@ def published_rows(session: Session, pool_id: str) -> list[RosterVersion]:
     ).order_by(RosterVersion.week)))
 
 
-def published_view(session: Session, pool: Pool) -> tuple[Scenario, Roster, dict[str, int], Any]:
+View = tuple[Scenario, Roster, dict[str, int], Any]
+
+
+@dataclass
+class FeedCache:
+    """Per pool: the published view and the rendered feeds, reused until the
+    set of published roster versions changes (a publication makes a new key)."""
+
+    views: dict[str, tuple[tuple[Any, ...], View]] = field(default_factory=dict)
+    bodies: dict[str, dict[tuple[str, ...], bytes]] = field(default_factory=dict)
+
+    def body(self, session: Session, pool: Pool, subject: tuple[str, ...],
+             render: Callable[[View], bytes]) -> bytes:
+        rows = published_rows(session, pool.id)
+        key = tuple((r.id, r.published_at) for r in rows)
+        cached = self.views.get(pool.id)
+        if cached is None or cached[0] != key:
+            self.views[pool.id] = cached = (key, published_view(session, pool, rows))
+            self.bodies[pool.id] = {}
+        bodies = self.bodies[pool.id]
+        if subject not in bodies:
+            bodies[subject] = render(cached[1])
+        return bodies[subject]
+
+
+def published_view(session: Session, pool: Pool, rows: list[RosterVersion] | None = None) -> View:
     """One scenario and roster over every published week, the SEQUENCEs and a stamp."""
-    rows = published_rows(session, pool.id)
+    rows = published_rows(session, pool.id) if rows is None else rows
     if not rows:
         empty = load_scenario(scenario_dict(pool.base, week_of(date.today()), []))  # noqa: DTZ011
         roster = Roster(scenario=empty.name, status="feasible", assignments=[],

@@ -6,11 +6,12 @@ through the dependencies in :mod:`api.deps`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
+from api.calendars import FeedCache
 from api.jobs import JobRunner
 from api.settings import Settings
 
@@ -21,3 +22,4 @@ class AppState:
     engine: Engine
     sessions: sessionmaker
     runner: JobRunner
+    feeds: FeedCache = field(default_factory=FeedCache)

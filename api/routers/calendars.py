@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from sqlalchemy import select
 
-from api.calendars import published_view
+from api.calendars import FeedCache, View
 from api.db import Pool, Subscription, aware, utcnow
 from api.deps import (
     IdPath,
@@ -40,10 +40,14 @@ ICS = {200: {"content": {"text/calendar": {"schema": {"type": "string"}}},
              "description": "an RFC 5545 calendar"}}
 
 
-def _worker_ics(session: Any, pool: Pool, worker_id: str) -> bytes:
+def _worker_ics(session: Any, pool: Pool, worker_id: str, feeds: FeedCache) -> bytes:
     if worker_id not in {w["id"] for w in pool.base.get("workers", [])}:
         raise not_found(f"worker {worker_id!r}")
-    scenario, roster, sequences, stamp = published_view(session, pool)
+    return feeds.body(session, pool, ("worker", worker_id), lambda view: _render_worker(pool, worker_id, view))
+
+
+def _render_worker(pool: Pool, worker_id: str, view: View) -> bytes:
+    scenario, roster, sequences, stamp = view
     if worker_id not in {w.id for w in scenario.workers}:
         return worker_calendar(scenario.model_copy(update={"workers": [
             *scenario.workers, *[w for w in _base_workers(pool) if w.id == worker_id]]}),
@@ -58,19 +62,22 @@ def _base_workers(pool: Pool) -> list[Any]:
 
 
 def _organisation_ics(session: Any, pool: Pool, organisation_id: str,
-                      location_id: str | None) -> bytes:
+                      location_id: str | None, feeds: FeedCache) -> bytes:
     orgs = {o["id"]: o for o in pool.base.get("organisations", [])}
     if organisation_id not in orgs:
         raise not_found(f"organisation {organisation_id!r}")
     if location_id is not None and location_id not in {
             loc["id"] for loc in orgs[organisation_id].get("locations", [])}:
         raise not_found(f"location {location_id!r} of {organisation_id!r}")
-    scenario, roster, sequences, stamp = published_view(session, pool)
-    try:
-        return organisation_calendar(scenario, roster, organisation_id, location_id=location_id,
-                                     stamp=stamp, sequences=sequences)
-    except KeyError as exc:
-        raise not_found(str(exc)) from None
+    def render(view: View) -> bytes:
+        scenario, roster, sequences, stamp = view
+        try:
+            return organisation_calendar(scenario, roster, organisation_id, location_id=location_id,
+                                         stamp=stamp, sequences=sequences)
+        except KeyError as exc:
+            raise not_found(str(exc)) from None
+
+    return feeds.body(session, pool, ("organisation", organisation_id, location_id or ""), render)
 
 
 def _ics(body: bytes, filename: str) -> CalendarResponse:
@@ -81,21 +88,21 @@ def _ics(body: bytes, filename: str) -> CalendarResponse:
 @router.get("/pools/{pool_id}/calendars/workers/{worker_id}.ics",
             response_class=CalendarResponse, responses=ICS)
 def worker_ics(pool: PoolDep, principal: PrincipalDep, worker_id: IdPath,
-               session: SessionDep) -> CalendarResponse:
+               session: SessionDep, state: StateDep) -> CalendarResponse:
     """A worker's published shifts (the worker themselves, or the coordinator)."""
     may_act_for_worker(principal, worker_id)
-    return _ics(_worker_ics(session, pool, worker_id), f"{worker_id}.ics")
+    return _ics(_worker_ics(session, pool, worker_id, state.feeds), f"{worker_id}.ics")
 
 
 @router.get("/pools/{pool_id}/calendars/organisations/{organisation_id}.ics",
             response_class=CalendarResponse, responses=ICS)
 def organisation_ics(pool: PoolDep, principal: PrincipalDep, organisation_id: IdPath,
-                     session: SessionDep,
+                     session: SessionDep, state: StateDep,
                      location: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9._:-]{1,64}$")]
                      = None) -> CalendarResponse:
     """The published shifts of an organisation (or one location), with worker names."""
     may_act_for_organisation(principal, organisation_id)
-    return _ics(_organisation_ics(session, pool, organisation_id, location),
+    return _ics(_organisation_ics(session, pool, organisation_id, location, state.feeds),
                 f"{organisation_id}.ics")
 
 
@@ -197,7 +204,8 @@ def rotate_subscription(pool: PoolDep, principal: PrincipalDep, subscription_id:
 
 @router.get("/feeds/{secret}.ics", response_class=CalendarResponse, responses=ICS,
             tags=["feeds"])
-def feed(secret: Annotated[str, Path(pattern=SECRET)], session: SessionDep) -> CalendarResponse:
+def feed(secret: Annotated[str, Path(pattern=SECRET)], session: SessionDep,
+         state: StateDep) -> CalendarResponse:
     """A subscribed calendar; the secret in the URL is the only credential."""
     sub = session.scalar(select(Subscription).where(Subscription.token_hash == digest(secret)))
     if sub is None or sub.revoked_at is not None:
@@ -206,7 +214,7 @@ def feed(secret: Annotated[str, Path(pattern=SECRET)], session: SessionDep) -> C
     if pool is None:
         raise not_found("feed")
     if sub.kind == "worker":
-        body = _worker_ics(session, pool, sub.subject_id)
+        body = _worker_ics(session, pool, sub.subject_id, state.feeds)
     else:
-        body = _organisation_ics(session, pool, sub.subject_id, sub.location_id)
+        body = _organisation_ics(session, pool, sub.subject_id, sub.location_id, state.feeds)
     return _ics(body, "flexpool.ics")
