@@ -49,8 +49,8 @@ EXACT_MODEL_VARIABLES = 15_000  # up to this, the soft terms are solved on the w
 WHOLE_MODEL_VARIABLES = 150_000  # above this, no whole model at all: neighbourhoods only
 PROOF_SHARE_SMALL, PROOF_SHARE_LARGE = 0.5, 0.3  # of the time, for the level-by-level proofs
 FILL_SHARE_SMALL, FILL_SHARE = 0.6, 0.7  # of what is left then, for neighbourhood filling
-SOFT_EVALUATION_RESERVE = 0.05
-MIN_STAGE_SECONDS = 0.1
+SOFT_EVALUATION_RESERVE = 0.1  # of the time, kept for scoring the wishes and explaining open slots
+MIN_STAGE_SECONDS, MIN_LARGE_STAGE_SECONDS = 0.1, 5.0  # a whole large model needs seconds to presolve
 
 
 @dataclass(frozen=True)
@@ -275,7 +275,7 @@ def _prove_levels(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: li
     deadline = time.monotonic() + run.remaining() * (PROOF_SHARE_SMALL if small else PROOF_SHARE_LARGE)
     for i, level in enumerate(levels):
         budget = (deadline - time.monotonic()) / (len(levels) - i)
-        if budget < MIN_STAGE_SECONDS:
+        if budget < (MIN_STAGE_SECONDS if small else MIN_LARGE_STAGE_SECONDS):
             run.all_optimal = False
             break
         best = dict(run.solution)
@@ -314,7 +314,8 @@ def _improve(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: list[in
     if unproven:
         began = time.monotonic()
         share = FILL_SHARE_SMALL if small else FILL_SHARE
-        pairs = search.improve_fill(pairs, began + run.remaining() * share)
+        reserve = 0.0 if small else SOFT_EVALUATION_RESERVE * config.time_limit_s
+        pairs = search.improve_fill(pairs, began + max(0.0, run.remaining() - reserve) * share)
         run.stages.append({"stage": "neighbourhoods: fill", "status": "FEASIBLE",
                            "seconds": round(time.monotonic() - began, 2), "value": len(pairs)})
         run.solution, run.full_solution = {k: 1 for k in pairs}, None
