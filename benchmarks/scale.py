@@ -32,7 +32,7 @@ from flexpool.eligibility import EligibilityContext, eligible_workers
 from flexpool.model import Scenario
 from flexpool.scenario import load_scenario
 from flexpool.timeline import Timeline
-from solver import Progress, SolverConfig, solve
+from solver import SolverConfig, solve
 from solver.greedy import greedy_assignments
 
 ROOT = Path(__file__).resolve().parent
@@ -65,15 +65,17 @@ def run_size(size: str, limit: float, workers: int, seed: int) -> dict[str, Any]
     scenario = load_scenario(path) if path.exists() else load_scenario(generate(size, seed=1))
     load_seconds = time.monotonic() - began
     base, base_seconds = baseline(scenario)
-    events: list[Progress] = []
-    result = solve(scenario, SolverConfig(time_limit_s=limit, workers=workers, seed=seed,
-                                          progress=events.append))
+    rosters: list[tuple[float, int]] = []  # (seconds into the solve, slots) of each better legal roster
+    solve_started = time.monotonic()
+    result = solve(scenario, SolverConfig(
+        time_limit_s=limit, workers=workers, seed=seed,
+        on_roster=lambda pairs: rosters.append((time.monotonic() - solve_started, len(pairs)))))
     roster = result.roster
     violations = check(scenario, roster).violations
     obj = roster.objective
     bound = obj.bound_filled_slots or obj.total_slots
-    first = events[0].elapsed_s if events else None
-    within = next((e.elapsed_s for e in events if e.filled >= 0.99 * bound), None)
+    first = rosters[0][0] if rosters else None
+    within = next((t for t, filled in rosters if filled >= 0.99 * bound), None)
     return {
         "size": size, "time_limit_s": limit, "workers": len(scenario.workers),
         "organisations": len(scenario.organisations), "shifts": len(scenario.shifts),
