@@ -1,8 +1,6 @@
 """A constructive roster: shifts in order, each slot to the first legal worker.
 
-Legality is judged by the independent checker, so the result is always legal
-(except for the lower bounds of ``work_rules``, which a partial roster cannot
-keep and which the CP-SAT model then enforces).
+Legality is judged by the independent checker, so the result is always legal.
 In ``"priority"`` order (priority, then start) it seeds CP-SAT as a hint; in
 ``"start"`` order it is the first-come-first-served baseline a planner gets by
 working down the list by hand.
@@ -18,8 +16,6 @@ from flexpool.checker import CheckContext, check_worker
 from flexpool.model import Scenario
 
 Order = Literal["priority", "start"]
-LOWER_BOUNDS = frozenset({"GEN-MIN-DAYS", "GEN-MIN-OFF", "GEN-MIN-TOTAL"})
-"""Rules that more work can repair: a partial roster may break them on its way."""
 
 
 def greedy_assignments(
@@ -55,8 +51,7 @@ def greedy_assignments(
         for worker in candidates:
             if taken[shift.id] >= shift.headcount:
                 break
-            found = check_worker(check_ctx, worker, [*roster[worker], shift.id])
-            if not any(v.rule not in LOWER_BOUNDS for v in found):
+            if not check_worker(check_ctx, worker, [*roster[worker], shift.id]):
                 roster[worker].append(shift.id)
                 taken[shift.id] += 1
                 chosen[worker, shift.id] = 1

@@ -26,14 +26,14 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from flexpool.eligibility import EligibilityContext
-from flexpool.model import Scenario
+from flexpool.model import Scenario, Shift
 from flexpool.timeline import Timeline
-from solver.objective import fill_by_priority, soft_terms
+from solver.objective import fill_by_priority, filled_by_level, soft_terms
 from solver.rules import add_hard_rules
 from solver.variables import Variables
 
 Pair = tuple[str, str]  # (worker, shift)
-GROUP_WORKERS = 48
+GROUP_WORKERS, MIN_GROUP_WORKERS = 48, 6
 STEP_SECONDS = 3.0
 
 
@@ -75,6 +75,8 @@ class NeighbourhoodSearch:
         for sid, ws in self.eligible.items():
             for w in ws:
                 self.shifts_of_worker[w].append(sid)
+        # a group is a fraction of the region, so a step stays a small model
+        self.group_size = max(MIN_GROUP_WORKERS, min(GROUP_WORKERS, len(self.shifts_of_worker) // 4))
 
     # ---------------------------------------------------------------- phases
 
@@ -89,7 +91,7 @@ class NeighbourhoodSearch:
     def improve_wishes(self, roster: set[Pair], deadline: float) -> set[Pair]:
         active = [w for w in self.worker_ids if self.shifts_of_worker.get(w)]
         while time.monotonic() < deadline - 0.2 and active:
-            group = set(self.rng.sample(active, min(GROUP_WORKERS, len(active))))
+            group = set(self.rng.sample(active, min(self.group_size, len(active))))
             roster = self._step(roster, group, deadline, soft=True)
         return roster
 
@@ -118,7 +120,7 @@ class NeighbourhoodSearch:
             self.rng.shuffle(candidates)
             for w in candidates:
                 group.add(w)
-                if len(group) >= GROUP_WORKERS:
+                if len(group) >= self.group_size:
                     return group
         return group
 
@@ -145,8 +147,9 @@ class NeighbourhoodSearch:
         terms = soft_terms(v) if soft else []
         baseline: float | None = None
         if soft:
+            reached = filled_by_level(self._open_shifts(capacity), current)
             for p, expr in fill.items():
-                model.add(expr >= sum(1 for (_, s) in current if self.shifts[s].priority == p))
+                model.add(expr >= reached.get(p, 0))
             if not terms:
                 return roster
             model.minimize(sum(t.expr for t in terms))
@@ -163,19 +166,25 @@ class NeighbourhoodSearch:
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return roster
         chosen = {k for k, lit in v.x.items() if solver.boolean_value(lit)}
+        updated = {pair for pair in roster if pair[0] not in group} | chosen
         if soft:
             assert baseline is not None
             if solver.objective_value >= baseline:
                 return roster
-        elif self._fill_score(chosen) <= self._fill_score(current):
+        elif self._fill_score(updated) <= self._fill_score(roster):
             return roster
-        updated = {pair for pair in roster if pair[0] not in group} | chosen
         if self.on_improvement:
             self.on_improvement({pair: 1 for pair in updated})
         return updated
 
     def _fill_score(self, pairs: set[Pair]) -> int:
-        return sum(self.weights[self.shifts[s].priority] for _, s in pairs)
+        """Weighted filled slots of a whole roster (over-staffed places fill nothing)."""
+        return sum(self.weights[p] * n for p, n in filled_by_level(self.shifts, pairs).items())
+
+    def _open_shifts(self, capacity: dict[str, int]) -> dict[str, Shift]:
+        """Shifts with the headcount a group sees: what the rest of the roster leaves open."""
+        return {sid: sh.model_copy(update={"headcount": max(0, capacity.get(sid, sh.headcount))})
+                for sid, sh in self.shifts.items()}
 
     def score(self, solution: dict[Pair, int]) -> int:
         """Lexicographic filling score of a roster (higher is better)."""

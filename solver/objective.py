@@ -10,11 +10,12 @@ Weights are documented on :class:`flexpool.model.Weights`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from flexpool.model import Shift
 from solver.variables import Variables
 
 WEEKEND_DAYS = (5, 6)  # Saturday, Sunday (local start date)
@@ -44,6 +45,26 @@ def fill_by_priority(v: Variables) -> dict[int, cp_model.LinearExprT]:
         else:
             levels[shift.priority].extend(lits)
     return {p: sum(lits) for p, lits in levels.items() if lits}
+
+
+def filled_by_level(shifts: Mapping[str, Shift], pairs: Iterable[tuple[str, str]]) -> dict[int, int]:
+    """Filled slots per priority of a roster given as (worker, shift) pairs: at most
+    ``headcount`` per shift, so over-staffed places (``max_headcount``) fill nothing.
+
+    >>> from flexpool.model import Shift
+    >>> s = Shift(id="a", organisation="o", location="l", start="2026-11-30T08:00",
+    ...           end="2026-11-30T16:00", headcount=1, max_headcount=3)
+    >>> filled_by_level({"a": s}, [("w1", "a"), ("w2", "a")])
+    {3: 1}
+    """
+    count: dict[str, int] = defaultdict(int)
+    for _, shift_id in pairs:
+        count[shift_id] += 1
+    out: dict[int, int] = defaultdict(int)
+    for shift_id, n in count.items():
+        shift = shifts[shift_id]
+        out[shift.priority] += min(n, shift.headcount)
+    return dict(out)
 
 
 def soft_terms(v: Variables) -> list[PenaltyTerm]:

@@ -39,7 +39,7 @@ from flexpool.timeline import Timeline
 from solver.explain import explain_unfilled
 from solver.greedy import greedy_assignments
 from solver.neighbourhoods import NeighbourhoodSearch, lexicographic_weights
-from solver.objective import PenaltyTerm, fill_by_priority, soft_terms
+from solver.objective import PenaltyTerm, fill_by_priority, filled_by_level, soft_terms
 from solver.rules import add_hard_rules
 from solver.variables import Variables
 
@@ -224,10 +224,10 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
                                  seed=config.seed, workers=config.workers)
     bounds = _prove_levels(run, search, fill, levels, caps)
     penalties = _improve(run, search, fill, levels, bounds)
-    priority = {s.id: s.priority for s in scenario.shifts}
     for candidate in (run.solution, {k: 1 for k in start}, {k: 1 for k in kept}, {}):
         run.solution = candidate
-        filled = {p: sum(1 for (_, sid), val in candidate.items() if val and priority[sid] == p) for p in levels}
+        by_level = filled_by_level(search.shifts, (k for k, val in candidate.items() if val))
+        filled = {p: by_level.get(p, 0) for p in levels}
         roster = _roster(run, ctx, check_ctx, filled, bounds, dropped, build_seconds, penalties)
         violations = check(scenario, roster, check_ctx).violations
         if not violations:
@@ -256,7 +256,8 @@ Fill = dict[int, cp_model.LinearExprT]
 
 
 def _level_fill(solution: dict[tuple[str, str], int], search: NeighbourhoodSearch, level: int) -> int:
-    return sum(1 for (_, sid), val in solution.items() if val and search.shifts[sid].priority == level)
+    """Filled slots of a level (over-staffed places fill nothing)."""
+    return filled_by_level(search.shifts, (k for k, val in solution.items() if val)).get(level, 0)
 
 
 def _prove_levels(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: list[int],
@@ -416,7 +417,7 @@ def _roster(run: _Run, ctx: EligibilityContext, check_ctx: CheckContext, filled:
         dropped_pins=dropped or None,
         penalties=[Penalty(worker=p.worker, rule=p.name, points=p.points) for p in penalties] or None,
         objective=Objective(
-            filled_slots=len(assigned),
+            filled_slots=sum(filled.values()),
             total_slots=run.total_slots,
             bound_filled_slots=sum(bounds.values()),
             filled_by_priority={str(p): filled[p] for p in sorted(totals, reverse=True)},

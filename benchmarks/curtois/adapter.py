@@ -151,5 +151,12 @@ def curtois_objective(instance: Instance, roster: Roster) -> int | None:
     soft = roster.objective.soft_penalty
     if soft is None:
         return None
-    open_slots = roster.objective.total_slots - sum(roster.objective.filled_by_priority.values())
-    return 100 * open_slots + soft + sum(r.weight for r in instance.on_requests)
+    return 100 * open_slots(instance, roster) + soft + sum(r.weight for r in instance.on_requests)
+
+
+def open_slots(instance: Instance, roster: Roster) -> int:
+    """Places below each cover requirement (over-staffing fills none)."""
+    count: dict[str, int] = defaultdict(int)
+    for a in roster.assignments:
+        count[a.shift] += 1
+    return sum(max(0, c.requirement - count[shift_id(c.shift, c.day)]) for c in instance.cover)

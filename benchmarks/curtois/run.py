@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import platform
@@ -22,7 +23,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from benchmarks.curtois.adapter import curtois_objective, to_matrix, to_scenario
+from benchmarks.curtois.adapter import curtois_objective, open_slots, to_matrix, to_scenario
 from benchmarks.curtois.evaluator import evaluate, write_roster_tsv
 from benchmarks.curtois.instance import DATA_DIR, load_instance
 from flexpool.checker import check
@@ -81,6 +82,19 @@ class _Clock:
         return TimedSolver
 
 
+def engine_version() -> str:
+    """A short hash of the solver's staging code (``solve.py``, ``neighbourhoods.py``), so
+    rows measured with different engine versions can be told apart."""
+    root = HERE.parents[1] / "solver"
+    digest = hashlib.sha256()
+    for name in ("solve.py", "neighbourhoods.py", "objective.py", "generic_rules.py"):
+        digest.update((root / name).read_bytes())
+    return digest.hexdigest()[:8]
+
+
+ENGINE = engine_version()
+
+
 def run_one(number: int, time_limit: float, workers: int, seed: int) -> dict[str, Any]:
     instance = load_instance(number)
     clock = _Clock()
@@ -110,7 +124,7 @@ def run_one(number: int, time_limit: float, workers: int, seed: int) -> dict[str
         "breaches": evaluation.violations[:5],
         "checker_legal": legal.legal,
         "status": roster.status,
-        "open_slots": roster.objective.total_slots - sum(roster.objective.filled_by_priority.values()),
+        "open_slots": open_slots(instance, roster),
         "time_to_best_s": round(max(times), 1) if times else None,
         "wall_s": round(wall, 1),
         "variables": roster.stats.get("variables"),
@@ -118,6 +132,7 @@ def run_one(number: int, time_limit: float, workers: int, seed: int) -> dict[str
         "time_limit_s": time_limit,
         "workers": workers,
         "seed": seed,
+        "engine": ENGINE,
         "stages": [{k: st.get(k) for k in ("stage", "status", "value", "bound", "seconds")}
                    for st in result.stages],
     }
@@ -144,8 +159,8 @@ def write_markdown(results: dict[str, dict[str, Any]]) -> None:
         "",
         "| instance | staff x days x types | objective (solver) | objective (evaluator) | best known "
         "| gap | open slots | time to best (s) | wall (s) | status | feasible (evaluator) "
-        "| legal (checker) | search |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| legal (checker) | search | engine |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     order = sorted(results, key=lambda name: int(name.removeprefix("Instance")))
     for name in order:
@@ -156,11 +171,13 @@ def write_markdown(results: dict[str, dict[str, Any]]) -> None:
             f"| {name} | {r['size']} | {r['objective']} | {r['evaluated']} | {best} | "
             f"{'-' if gap is None else f'{gap:.2f}%'} | {r['open_slots']} | {r['time_to_best_s']} | "
             f"{r['wall_s']} | {r['status']} | {'yes' if r['feasible'] else 'NO'} | "
-            f"{'yes' if r['checker_legal'] else 'NO'} | {r['path']} |")
+            f"{'yes' if r['checker_legal'] else 'NO'} | {r['path']} | {r.get('engine', 'v0')} |")
     lines += ["", "Gap = (evaluator objective - best known) / best known. Time to best: seconds "
               "from the start of `solve` to the last improving roster (fill progress and "
               "soft-stage solutions; for neighbourhood runs, the last accepted neighbourhood). "
-              "Wall includes model building and the final evaluation of soft terms.", ""]
+              "Wall includes model building and the final evaluation of soft terms. Engine: a hash "
+              "of the solver's staging code when the row was measured (`v0`: the version before "
+              "the hash was recorded).", ""]
     path = RESULTS_MD
     notes = HERE / "NOTES.md"
     if notes.exists():

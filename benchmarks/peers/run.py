@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.curtois.run import ENGINE
 from benchmarks.peers.adapter import to_assignment, to_scenario
 from benchmarks.peers.timefold_demo import load_instance, rescore_peer_result, score
 from flexpool.checker import check
@@ -39,7 +40,7 @@ def run_one(name: str, limit: float, workers: int, seed: int) -> dict[str, Any]:
     (SOLUTIONS / f"{name}-{limit:g}s.json").write_text(
         json.dumps({"assignment": assignment}, indent=1) + "\n", encoding="utf-8")
     s = score(instance, assignment)
-    return {"instance": name, "time_limit_s": limit, "workers": workers, "seed": seed,
+    return {"instance": name, "time_limit_s": limit, "workers": workers, "seed": seed, "engine": ENGINE,
             "hard": s.hard, "soft": round(s.soft, 5), "unassigned": len(s.unassigned),
             "hard_breakdown": s.hard_breakdown, "soft_breakdown": s.soft_breakdown,
             "status": result.roster.status, "checker_legal": check(scenario, result.roster).legal,
@@ -71,14 +72,15 @@ def write_markdown(results: dict[str, dict[str, Any]]) -> None:
         "",
         "## flexpool",
         "",
-        "| instance | time limit | workers | hard | soft | unassigned | wall (s) | status | legal (checker) | search |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| instance | time limit | workers | hard | soft | unassigned | wall (s) | status | legal (checker) "
+        "| search | engine |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for key in sorted(results, key=lambda k: (results[k]["instance"] != "small", results[k]["time_limit_s"])):
         r = results[key]
         lines.append(f"| {r['instance']} | {r['time_limit_s']:g} s | {r['workers']} | {r['hard']} | "
                      f"{r['soft']:.2f} | {r['unassigned']} | {r['wall_s']} | {r['status']} | "
-                     f"{'yes' if r['checker_legal'] else 'NO'} | {r['path']} |")
+                     f"{'yes' if r['checker_legal'] else 'NO'} | {r['path']} | {r.get('engine', '-')} |")
     lines += ["", "## Timefold (its rosters in `data/`, stated score and our re-score)", "",
               "| instance | run | stated | re-scored here |", "|---|---|---|---|", *_timefold_rows(), ""]
     notes = HERE / "NOTES.md"
