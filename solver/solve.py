@@ -1,17 +1,21 @@
 """``solve(scenario, config) -> SolveResult``: the CP-SAT roster solver.
 
-Stages, each a CP-SAT solve warm-started from the previous roster:
+1. **A legal roster first**: eligibility, then a greedy fill (priority order,
+   least-loaded worker the checker accepts), before any model is built.
+2. **Pins**: forced on the whole model; pins that became illegal are dropped
+   and reported with the rule in the way.
+3. **Levels 5 down to 1 on the whole model**: each stage maximises its level
+   alone (so CP-SAT can prove it) while higher levels keep what they reached;
+   no lower-priority slot or soft term can ever buy an open higher-priority
+   slot (spec, Weights). The roster kept is the lexicographically best seen.
+4. **Neighbourhoods** (:mod:`solver.neighbourhoods`) while a level is
+   unproven: groups of workers re-rostered exactly, accepted when better.
+5. **Wishes**: on the whole model when filling was proven there, else by
+   neighbourhoods at equal filling.
 
-1. keep pins (only when pinned work conflicts): as many pins as the rules allow;
-2. fill priority 5, then 4, ... 1: each level maximised while every higher
-   level keeps what it reached, so no lower-priority slot or soft term can ever
-   buy an open higher-priority slot (spec, Weights);
-3. soft terms: preferences, fairness, target hours, travel, at equal filling.
-
-A greedy first-come roster in priority order seeds stage 2 as a hint. Time
-left by a stage that finishes early flows to the next. The status is
-``optimal`` only when every stage was proven optimal. Infeasibility and
-time-outs are statuses, never exceptions.
+Every roster handed out (``on_roster``, the result) is legal; the result is
+checked by the independent checker last. ``optimal`` means every stage was
+proven; infeasibility and time-outs are statuses, never exceptions.
 """
 
 from __future__ import annotations
@@ -55,7 +59,8 @@ MIN_STAGE_SECONDS, MIN_LARGE_STAGE_SECONDS = 0.1, 5.0  # a whole large model nee
 
 @dataclass(frozen=True)
 class Progress:
-    """A progress report: slots filled so far, the proven bound, seconds elapsed."""
+    """A progress report. In a ``priority p`` stage: that level's filled slots,
+    proven bound and slots (``total``); otherwise the whole roster's."""
 
     stage: str
     filled: int
