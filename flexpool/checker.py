@@ -111,7 +111,7 @@ from pydantic import ValidationError
 
 from flexpool.eligibility import haversine_km
 from flexpool.model import Credential, Organisation, Roster, Rules, Scenario, Shift, Worker
-from flexpool.scenario import InputError, json_path, read_json_object
+from flexpool.scenario import InputError, InputErrors, json_path, read_json_object
 from flexpool.timeline import (
     LATE_NIGHT_END,
     NIGHT_MIN_MINUTES,
@@ -171,13 +171,10 @@ class CheckResult:
         return f"{len(self.violations)} violation(s):\n{lines}"
 
 
-class RosterError(ValueError):
-    """The roster cannot be checked; ``errors`` lists every problem with its JSON path."""
+class RosterError(InputErrors):
+    """The roster cannot be checked (unreadable, malformed or naming unknown ids)."""
 
-    def __init__(self, errors: list[InputError]) -> None:
-        self.errors = errors
-        lines = "\n".join(f"  {e}" for e in errors)
-        super().__init__(f"{len(errors)} roster input error(s):\n{lines}")
+    what = "roster input"
 
 
 # ------------------------------------------------------------------ roster input

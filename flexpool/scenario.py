@@ -34,13 +34,19 @@ class InputError:
         return f"{self.path}: {self.message}"
 
 
-class ScenarioError(ValueError):
-    """The scenario cannot be used; ``errors`` lists every problem found."""
+class InputErrors(ValueError):
+    """Input that cannot be used; ``errors`` lists every problem with its JSON path."""
+
+    what = "input"
 
     def __init__(self, errors: list[InputError]) -> None:
         self.errors = errors
         lines = "\n".join(f"  {e}" for e in errors)
-        super().__init__(f"{len(errors)} input error(s):\n{lines}")
+        super().__init__(f"{len(errors)} {self.what} error(s):\n{lines}")
+
+
+class ScenarioError(InputErrors):
+    """The scenario cannot be used; nothing is solved."""
 
 
 def json_path(loc: tuple[int | str, ...]) -> str:

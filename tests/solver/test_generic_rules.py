@@ -6,19 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from flexpool.checker import check
-from flexpool.model import Roster, Scenario
-from solver import SolverConfig, solve
+from solver import solve
 from tests.builders import worker
 from tests.generic_builders import day_shift, generic_scenario
-
-CONFIG = SolverConfig(time_limit_s=10, workers=2, seed=1)
-
-
-def solved(s: Scenario) -> Roster:
-    roster = solve(s, CONFIG).roster
-    violations = check(s, roster).violations
-    assert not violations, [v.message for v in violations]
-    return roster
+from tests.solver.checked import CONFIG, solved
 
 
 def filled(days: list[int] | None = None, **kwargs: Any) -> int:

@@ -11,19 +11,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from flexpool.checker import check
-from flexpool.model import Roster, Scenario
-from solver import SolverConfig, solve
+from flexpool.model import Scenario
 from tests.builders import fixed, organisation, scenario, shift, worker
-
-CONFIG = SolverConfig(time_limit_s=10, workers=2, seed=1)
-
-
-def solved(s: Scenario) -> Roster:
-    roster = solve(s, CONFIG).roster
-    violations = check(s, roster).violations
-    assert not violations, [v.message for v in violations]
-    return roster
+from tests.solver.checked import solved
 
 
 def filled(s: Scenario) -> int:
