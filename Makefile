@@ -24,8 +24,9 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
+	$(BIN)/python -m pytest benchmarks/test_hot_paths.py --benchmark-enable -p no:cacheprovider \
+		--benchmark-json benchmarks/hot_paths.json
 	$(BIN)/python -m benchmarks.scale
-	$(BIN)/python -m pytest benchmarks/test_hot_paths.py --benchmark-enable -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check flexpool solver api tests benchmarks examples

@@ -136,12 +136,41 @@ def markdown(rows: list[dict[str, Any]], command: str) -> str:
             f"{r['bound']} | {100 * gap:.1f}% | {r['baseline_filled']} | "
             f"{r['filled'] / max(1, r['baseline_filled']):.3f}x | {r['status']} | {r['violations']} | "
             f"{r['peak_rss_mib']} |")
+    lines += _growth(rows)
     lines += ["", "Fill per priority (ours / proven bound / baseline / total):", ""]
     for r in rows:
         parts = [f"p{p}: {r['filled_by_priority'].get(p, 0)} / {r['bound_by_priority'].get(p, '-')} / "
                  f"{r['baseline_by_priority'].get(p, 0)} / {t}" for p, t in r["total_by_priority"].items()]
         lines.append(f"- **{r['size']}** ({lexicographic_verdict(r)}): " + "; ".join(parts))
     return "\n".join(lines) + "\n"
+
+
+def _growth(rows: list[dict[str, Any]]) -> list[str]:
+    """How cost grows with size, relative to the smallest size in the run."""
+    if len(rows) < 2:
+        return []
+    base = rows[0]
+    out = ["", f"Growth relative to {base['size']} (same run):", "",
+           "| size | slots | x slots | build s | x build | first legal s | peak RSS MiB | x RSS |",
+           "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        out.append(f"| {r['size']} | {r['slots']} | {r['slots'] / base['slots']:.1f} | {r['build_s']} | "
+                   f"{(r['build_s'] or 0) / max(base['build_s'] or 0.01, 0.01):.0f} | {r['first_legal_s']} | "
+                   f"{r['peak_rss_mib']} | {r['peak_rss_mib'] / base['peak_rss_mib']:.1f} |")
+    return out
+
+
+def hot_paths_table(path: Path) -> list[str]:
+    """The pytest-benchmark timings of ``make bench`` (mean seconds), when present."""
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text())
+    out = ["", "Hot paths at size M (pytest-benchmark, `make bench`):", "",
+           "| benchmark | mean s | min s | rounds |", "|---|---|---|---|"]
+    for b in data.get("benchmarks", []):
+        st = b["stats"]
+        out.append(f"| {b['name']} | {st['mean']:.3f} | {st['min']:.3f} | {st['rounds']} |")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,7 +181,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=ROOT / "RESULTS.md")
     parser.add_argument("--json", type=Path, default=ROOT / "results.json")
+    parser.add_argument("--render", action="store_true", help="only re-render --out from --json")
     args = parser.parse_args(argv)
+    if args.render:
+        rows = json.loads(args.json.read_text())
+        command = "python -m benchmarks.scale --sizes " + ",".join(r["size"] for r in rows)
+        text = markdown(rows, command) + "\n".join(hot_paths_table(ROOT / "hot_paths.json")) + "\n"
+        args.out.write_text(text, encoding="utf-8")
+        return 0
     rows = []
     for size in args.sizes.split(","):
         limit = args.time_limit or DEFAULT_LIMITS.get(size, 60.0)
@@ -160,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({k: v for k, v in row.items() if k != "stages"}), flush=True)
         rows.append(row)
     command = "python -m benchmarks.scale " + " ".join(argv if argv is not None else sys.argv[1:])
-    args.out.write_text(markdown(rows, command.strip()), encoding="utf-8")
+    args.out.write_text(markdown(rows, command.strip()) + "\n".join(hot_paths_table(ROOT / "hot_paths.json"))
+                        + "\n", encoding="utf-8")
     args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     return 1 if any(r["violations"] for r in rows) else 0
 
