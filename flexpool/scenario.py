@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from flexpool.model import DEFAULT_TIMEZONE, Scenario
+from flexpool.model import DEFAULT_TIMEZONE, Rules, Scenario
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,7 @@ def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
     except ValidationError as exc:
         errors.extend(_pydantic_errors(exc))
     errors.extend(_reference_errors(data))
+    errors.extend(_overlay_errors(data))
     if scenario is not None:
         errors.extend(_semantic_errors(scenario))
     if errors:
@@ -202,9 +203,7 @@ def _reference_errors(data: Mapping[str, Any]) -> Iterator[InputError]:
 
 
 def _semantic_errors(s: Scenario) -> Iterator[InputError]:
-    """Checks on a well-formed scenario: horizon, breaks, overlays."""
-    for i in range(len(s.organisations)):
-        yield from _overlay_errors(s, i)
+    """Checks on a well-formed scenario: shifts inside the horizon, breaks shorter than shifts."""
     for i, sh in enumerate(s.shifts):
         start_day = sh.start.date()
         if not s.horizon.start <= start_day <= s.horizon.end:
@@ -221,26 +220,34 @@ def _semantic_errors(s: Scenario) -> Iterator[InputError]:
             )
 
 
-def _overlay_errors(s: Scenario, index: int) -> Iterator[InputError]:
-    """An organisation's overlay may only make a limit stricter (spec: Organisation)."""
-    overlay = s.organisations[index].rules
-    law = s.rules
-    path = f"$.organisations[{index}].rules"
-    pairs = [
-        ("max_shift_minutes", overlay.max_shift_minutes, law.max_shift_minutes, "max"),
-        ("max_night_shift_minutes", overlay.max_night_shift_minutes, law.max_night_shift_minutes, "max"),
-        ("min_daily_rest_minutes", overlay.min_daily_rest_minutes, law.min_daily_rest_minutes, "min"),
-        ("max_consecutive_nights", overlay.max_consecutive_nights, law.max_consecutive_nights, "max"),
-    ]
-    for name, value, limit, sense in pairs:
-        if value is None or limit is None:
+OVERLAY_LIMITS = (("max_shift_minutes", "max"), ("max_night_shift_minutes", "max"),
+                  ("min_daily_rest_minutes", "min"), ("max_consecutive_nights", "max"))
+
+
+def _overlay_errors(data: Mapping[str, Any]) -> Iterator[InputError]:
+    """An organisation's overlay may only make a limit stricter (spec: Organisation).
+
+    Read from the raw JSON, so it is reported together with any other error.
+    """
+    scenario_rules = data.get("rules") if isinstance(data.get("rules"), Mapping) else {}
+    defaults = Rules()
+    for i, org in _items(data, "organisations"):
+        overlay = org.get("rules")
+        if not isinstance(overlay, Mapping):
             continue
-        looser = value > limit if sense == "max" else value < limit
-        if looser:
-            yield InputError(
-                f"{path}.{name}",
-                f"{value} is looser than the scenario's rule ({limit}); an overlay may only be stricter",
-            )
+        for name, sense in OVERLAY_LIMITS:
+            value, limit = overlay.get(name), scenario_rules.get(name, getattr(defaults, name))
+            if not _is_number(value) or not _is_number(limit):
+                continue
+            if value > limit if sense == "max" else value < limit:
+                yield InputError(
+                    f"$.organisations[{i}].rules.{name}",
+                    f"{value} is looser than the scenario's rule ({limit}); an overlay may only be stricter",
+                )
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def scenario_json_schema() -> dict[str, Any]:

@@ -76,3 +76,12 @@ def test_unreadable_json_is_one_clear_error(tmp_path: Path) -> None:
 def test_json_schema_names_every_top_level_field() -> None:
     schema = scenario_json_schema()
     assert {"horizon", "organisations", "workers", "shifts", "pinned", "weights"} <= set(schema["properties"])
+
+
+def test_overlay_and_shape_errors_come_together() -> None:
+    """A looser overlay is reported in the same run as a malformed shift elsewhere."""
+    data = scenario_dict(organisations=[organisation(rules={"min_daily_rest_minutes": 600})],
+                         shifts=[shift("2026-12-01T07:00", "2026-12-01T06:00", "bad")])
+    found = errors_of(data)
+    assert any(e.startswith("$.organisations[0].rules.min_daily_rest_minutes: 600 is looser") for e in found)
+    assert any(e.startswith("$.shifts[0].end") for e in found)

@@ -281,3 +281,11 @@ def test_pins_kept_and_illegal_pins_dropped() -> None:
     dropped = {d.shift: d for d in roster.dropped_pins or []}
     assert set(dropped) == {"b", "c"} or set(dropped) == {"a", "c"}
     assert "big:verpleegkundige" in dropped["c"].reasons[0].message
+
+
+@pytest.mark.parametrize(("limit", "expected"), [(3, 3), (4, 4)])
+def test_scenario_max_consecutive_nights(limit: int, expected: int) -> None:
+    """A scenario-wide limit of 3 nights in a row leaves one of four nights open."""
+    s = scenario(rules={"max_consecutive_nights": limit},
+                 shifts=week_of_shifts(*[(d, "23:00", d + 1, "07:00") for d in range(4)]))
+    assert filled(s) == expected
