@@ -54,7 +54,8 @@ WHOLE_MODEL_VARIABLES = 150_000  # above this, no whole model at all: neighbourh
 PROOF_SHARE_SMALL, PROOF_SHARE_LARGE = 0.5, 0.3  # of the time, for the level-by-level proofs
 FILL_SHARE_SMALL, FILL_SHARE = 0.6, 0.7  # of what is left then, for neighbourhood filling
 SOFT_EVALUATION_RESERVE = 0.1  # of the time, kept for scoring the wishes and explaining open slots
-MIN_STAGE_SECONDS, MIN_LARGE_STAGE_SECONDS = 0.1, 5.0  # a whole large model needs seconds to presolve
+MIN_STAGE_SECONDS, MIN_LARGE_STAGE_SECONDS = 0.1, 5.0
+HINT_COMPLETION_SECONDS = 5.0  # a whole large model needs seconds to presolve
 
 
 @dataclass(frozen=True)
@@ -326,11 +327,13 @@ def _improve(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: list[in
                            "seconds": round(time.monotonic() - began, 2), "value": len(pairs)})
         run.solution, run.full_solution = {k: 1 for k in pairs}, None
         run.all_optimal = False
-    if small and not unproven:  # filling proven on the whole model: the soft terms exactly too
+    if small:  # the whole model: the soft terms exactly, at this filling
         terms = soft_terms(run.v)
         for level in levels:
             run.model.add(fill[level] >= _level_fill(run.solution, search, level))
         if terms and run.remaining() > MIN_STAGE_SECONDS:
+            if run.full_solution is None:
+                run.full_solution = _complete_hint(run)
             run.model.minimize(sum(t.expr for t in terms))
             run.run_stage("preferences", run.remaining(), is_fill=False, evaluate=[t.expr for t in terms])
         elif terms:
@@ -347,6 +350,24 @@ def _improve(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: list[in
                        "seconds": round(time.monotonic() - began, 2), "value": len(pairs)})
     run.solution = {k: 1 for k in pairs}
     return _merge([PenaltyRecord(w, n, pts) for w, n, pts in search.soft_values(pairs) if pts])
+
+
+def _complete_hint(run: _Run) -> list[int] | None:
+    """Every variable's value for the current roster, so CP-SAT starts from it.
+
+    A roster from neighbourhoods fixes only the assignment literals; solving a
+    copy of the model with them fixed fills in the auxiliaries in a moment.
+    """
+    probe = run.model.clone()
+    probe.clear_objective()
+    for key, lit in run.v.x.items():
+        probe.add(probe.get_bool_var_from_proto_index(lit.index) == run.solution.get(key, 0))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, min(HINT_COMPLETION_SECONDS, run.remaining() / 4))
+    solver.parameters.num_workers = run.config.workers
+    if solver.solve(probe) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return list(solver.response_proto.solution)
+    return None
 
 
 def _merge(records: list[PenaltyRecord]) -> list[PenaltyRecord]:
