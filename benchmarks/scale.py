@@ -136,6 +136,9 @@ def markdown(rows: list[dict[str, Any]], command: str) -> str:
             f"{r['bound']} | {100 * gap:.1f}% | {r['baseline_filled']} | "
             f"{r['filled'] / max(1, r['baseline_filled']):.3f}x | {r['status']} | {r['violations']} | "
             f"{r['peak_rss_mib']} |")
+    notes = [f"{r['size']}: measured {r['measured']}" for r in rows if r.get("measured")]
+    if notes:
+        lines += ["", "Rows from two runs of the same command: " + "; ".join(notes) + "."]
     lines += _growth(rows)
     lines += ["", "Fill per priority (ours / proven bound / baseline / total):", ""]
     for r in rows:
