@@ -153,7 +153,7 @@ def _growth(rows: list[dict[str, Any]]) -> list[str]:
     if len(rows) < 2:
         return []
     base = rows[0]
-    out = ["", f"Growth relative to {base['size']} (same run):", "",
+    out = ["", f"Growth relative to {base['size']}:", "",
            "| size | slots | x slots | build s | x build | first legal s | peak RSS MiB | x RSS |",
            "|---|---|---|---|---|---|---|---|"]
     for r in rows:
