@@ -205,27 +205,28 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
     pins = [(p.worker, p.shift) for p in scenario.pinned if p.worker in eligible.get(p.shift, ())]
     greedy_deadline = time.monotonic() + min(GREEDY_SHARE * config.time_limit_s, GREEDY_MAX_S)
     start = greedy_assignments(scenario, check_ctx, eligible, {k: 1 for k in pins}, deadline=greedy_deadline)
-    if config.progress and _pins_legal(check_ctx, pins):
-        config.progress(Progress("greedy", len(start), total_slots, total_slots, time.monotonic() - started))
-    if config.on_roster and _pins_legal(check_ctx, pins):
-        config.on_roster(_pairs(start))
+    if _pins_legal(check_ctx, pins):  # else the start holds conflicting pins: not a roster to show
+        if config.progress:
+            config.progress(Progress("greedy", len(start), total_slots, total_slots, time.monotonic() - started))
+        if config.on_roster:
+            config.on_roster(_pairs(start))
 
-    pairs = sum(len(ws) for ws in eligible.values())
     model = cp_model.CpModel()
-    whole = pairs <= WHOLE_MODEL_VARIABLES
+    whole = sum(len(ws) for ws in eligible.values()) <= WHOLE_MODEL_VARIABLES
     v = Variables.build(model, scenario, timeline, ctx, eligible if whole else {})
     if whole:
         add_hard_rules(v)
     build_seconds = time.monotonic() - started
     run = _Run(scenario, config, started, model, v, total_slots)
     dropped = _apply_pins(run, ctx, check_ctx) if whole else []
-    run.solution = {k: 1 for k in start if k not in {(d.worker, d.shift) for d in dropped}}
+    dropped_pairs = {(d.worker, d.shift) for d in dropped}
+    run.solution = {k: 1 for k in start if k not in dropped_pairs}
     run.full_solution = None  # hint the greedy roster, not the pins stage's
 
     fill = fill_by_priority(v)
     levels = [p for p in PRIORITIES if any(s.priority == p and eligible.get(s.id) for s in scenario.shifts)]
     caps = {p: _upper_bound(eligible, scenario, p) for p in levels}
-    kept = set(pins) - {(d.worker, d.shift) for d in dropped}
+    kept = set(pins) - dropped_pairs
     search = NeighbourhoodSearch(scenario, timeline, ctx, eligible, kept, lexicographic_weights(caps),
                                  seed=config.seed, workers=config.workers)
     bounds = _prove_levels(run, search, fill, levels, caps)
