@@ -26,6 +26,8 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    func,
+    select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
@@ -193,3 +195,16 @@ def migrate(engine: Engine) -> None:
 
 def session_factory(engine: Engine) -> sessionmaker:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def next_version(session: Any, model: type[Base], **key: Any) -> int:
+    """The version number a new row of a versioned table gets: one past the highest
+    for the same key (e.g. pool, week and organisation)."""
+    current = session.scalar(select(func.max(model.version)).filter_by(**key))  # type: ignore[attr-defined]
+    return (current or 0) + 1
+
+
+def latest_version(session: Any, model: type[Base], **key: Any) -> Any:
+    """The newest row of a versioned table for ``key``, or None."""
+    return session.scalar(select(model).filter_by(**key)
+                          .order_by(model.version.desc()).limit(1))  # type: ignore[attr-defined]

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 from sqlalchemy.orm import sessionmaker
 
-from api.db import JOB_ACTIVE, RosterVersion, SolveJob, utcnow
+from api.db import JOB_ACTIVE, RosterVersion, SolveJob, next_version, utcnow
 
 log = logging.getLogger("flexpool.api.jobs")
 
@@ -91,9 +91,7 @@ class _Running:
 
 
 def next_roster_version(session: Any, pool_id: str, week: str) -> int:
-    current = session.scalar(select(func.max(RosterVersion.version)).where(
-        RosterVersion.pool_id == pool_id, RosterVersion.week == week))
-    return (current or 0) + 1
+    return next_version(session, RosterVersion, pool_id=pool_id, week=week)
 
 
 class JobRunner:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, UploadFile
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from api.db import DemandVersion, Pool, aware
+from api.db import DemandVersion, Pool, aware, latest_version, next_version
 from api.deps import IdPath, PoolDep, PrincipalDep, SessionDep, WeekPath, may_act_for_organisation
 from api.errors import not_found
 from api.schemas import DemandIn, DemandOut, DemandVersionOut
@@ -31,11 +31,10 @@ def _out(row: DemandVersion) -> DemandOut:
 
 def _store(session: Any, pool: Pool, principal: Any, week: str, organisation_id: str,
            shifts: list[dict[str, Any]], source: str) -> DemandOut:
-    current = session.scalar(select(func.max(DemandVersion.version)).where(
-        DemandVersion.pool_id == pool.id, DemandVersion.week == week,
-        DemandVersion.organisation_id == organisation_id))
+    version = next_version(session, DemandVersion, pool_id=pool.id, week=week,
+                           organisation_id=organisation_id)
     row = DemandVersion(pool_id=pool.id, organisation_id=organisation_id, week=week,
-                        version=(current or 0) + 1, shifts=shifts, source=source,
+                        version=version, shifts=shifts, source=source,
                         created_by=principal.token_id)
     session.add(row)
     session.commit()
@@ -80,10 +79,8 @@ def get_demand(pool: PoolDep, principal: PrincipalDep, week: WeekPath, organisat
                session: SessionDep) -> DemandOut:
     """The current version of the organisation's demand for the week."""
     _organisation(pool, principal, organisation_id, week)
-    row = session.scalar(select(DemandVersion).where(
-        DemandVersion.pool_id == pool.id, DemandVersion.week == week,
-        DemandVersion.organisation_id == organisation_id,
-    ).order_by(DemandVersion.version.desc()).limit(1))
+    row = latest_version(session, DemandVersion, pool_id=pool.id, week=week,
+                         organisation_id=organisation_id)
     if row is None:
         raise not_found(f"demand of {organisation_id!r} for {week}")
     return _out(row)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from sqlalchemy import func, select
 
-from api.db import PreferenceVersion, aware
+from api.db import PreferenceVersion, aware, latest_version, next_version
 from api.deps import IdPath, PoolDep, PrincipalDep, SessionDep, WeekPath, may_act_for_worker
 from api.errors import ApiError, not_found
 from api.schemas import PreferencesIn, PreferencesOut
@@ -43,11 +42,8 @@ def put_preferences(pool: PoolDep, principal: PrincipalDep, week: WeekPath, work
         errors = [{"path": e.path.removeprefix(prefix).removeprefix("preferences."),
                    "message": e.message} for e in exc.errors]
         raise ApiError(422, f"{len(errors)} error(s) in the preferences", errors) from None
-    current = session.scalar(select(func.max(PreferenceVersion.version)).where(
-        PreferenceVersion.pool_id == pool.id, PreferenceVersion.week == week,
-        PreferenceVersion.worker_id == worker_id))
-    row = PreferenceVersion(pool_id=pool.id, worker_id=worker_id, week=week,
-                            version=(current or 0) + 1, data=data)
+    version = next_version(session, PreferenceVersion, pool_id=pool.id, week=week, worker_id=worker_id)
+    row = PreferenceVersion(pool_id=pool.id, worker_id=worker_id, week=week, version=version, data=data)
     session.add(row)
     session.commit()
     return _out(row)
@@ -57,10 +53,7 @@ def put_preferences(pool: PoolDep, principal: PrincipalDep, week: WeekPath, work
 def get_preferences(pool: PoolDep, principal: PrincipalDep, week: WeekPath, worker_id: IdPath,
                     session: SessionDep) -> PreferencesOut:
     _worker_index(pool, principal, worker_id, week)
-    row = session.scalar(select(PreferenceVersion).where(
-        PreferenceVersion.pool_id == pool.id, PreferenceVersion.week == week,
-        PreferenceVersion.worker_id == worker_id,
-    ).order_by(PreferenceVersion.version.desc()).limit(1))
+    row = latest_version(session, PreferenceVersion, pool_id=pool.id, week=week, worker_id=worker_id)
     if row is None:
         raise not_found(f"preferences of {worker_id!r} for {week}")
     return _out(row)
