@@ -1,9 +1,14 @@
-"""A constructive roster: shifts in order, each slot to the first legal worker.
+"""A constructive roster: shifts in order, each slot to a legal worker.
 
 Legality is judged by the independent checker, so the result is always legal.
-In ``"priority"`` order (priority, then start) it seeds CP-SAT as a hint; in
-``"start"`` order it is the first-come-first-served baseline a planner gets by
-working down the list by hand.
+
+- ``"priority"`` order seeds the solver: levels 5 down to 1, and within a level
+  the most constrained shift first (fewest eligible workers per place), each
+  place to the least-loaded legal worker, ties to the worker with the fewest
+  other open shifts to choose from (so flexible workers stay free for the
+  shifts only they can take).
+- ``"start"`` order is the first-come-first-served baseline a planner gets by
+  working down the list by hand: shifts by start, the first legal worker.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from collections import defaultdict
 from typing import Literal
 
 from flexpool.checker import CheckContext, check_worker
-from flexpool.model import Scenario
+from flexpool.model import Scenario, Shift
 
 Order = Literal["priority", "start"]
 
@@ -30,7 +35,6 @@ def greedy_assignments(
     """Fill slots one by one; returns ``{(worker, shift): 1}`` including ``initial``.
 
     ``deadline`` (a ``time.monotonic()`` value) stops early with what is built.
-    Among legal workers the least-loaded one is taken, to spread work.
     """
     chosen = {k: 1 for k, val in (initial or {}).items() if val}
     roster: dict[str, list[str]] = defaultdict(list)
@@ -38,8 +42,17 @@ def greedy_assignments(
     for w, s in chosen:
         roster[w].append(s)
         taken[s] += 1
+    # open shifts each worker could still take: how much choosing them now costs elsewhere
+    still_open: dict[str, int] = defaultdict(int)
+    for shift in scenario.shifts:
+        for w in eligible.get(shift.id, ()):
+            still_open[w] += 1
+
+    def scarcity(shift: Shift) -> float:
+        return len(eligible.get(shift.id, ())) / max(1, shift.headcount)
+
     if order == "priority":
-        shifts = sorted(scenario.shifts, key=lambda s: (-s.priority, s.start, s.id))
+        shifts = sorted(scenario.shifts, key=lambda s: (-s.priority, scarcity(s), s.start, s.id))
     else:
         shifts = sorted(scenario.shifts, key=lambda s: (s.start, s.id))
     for shift in shifts:
@@ -47,7 +60,7 @@ def greedy_assignments(
             break
         candidates = [w for w in eligible.get(shift.id, ()) if (w, shift.id) not in chosen]
         if order == "priority":
-            candidates.sort(key=lambda w: len(roster[w]))
+            candidates.sort(key=lambda w: (len(roster[w]), still_open[w]))
         for worker in candidates:
             if taken[shift.id] >= shift.headcount:
                 break
@@ -55,4 +68,6 @@ def greedy_assignments(
                 roster[worker].append(shift.id)
                 taken[shift.id] += 1
                 chosen[worker, shift.id] = 1
+        for w in eligible.get(shift.id, ()):
+            still_open[w] -= 1
     return chosen

@@ -10,7 +10,9 @@ Two phases:
 
 - *fill*: maximise slots lexicographically by priority (weights ``W_p`` such
   that one slot of priority p outweighs every lower slot together), around
-  open slots: the workers eligible for a few open shifts of the same days;
+  open slots: the workers eligible for a few open shifts of one day, those of
+  the highest level with open slots first (lexicographic: a slot there is
+  worth more than anything below);
 - *wishes*: keep each priority level's fill in the group and minimise the soft
   penalties, around random groups of workers.
 """
@@ -33,8 +35,9 @@ from solver.rules import add_hard_rules
 from solver.variables import Variables
 
 Pair = tuple[str, str]  # (worker, shift)
-GROUP_WORKERS, MIN_GROUP_WORKERS = 48, 6
-STEP_SECONDS = 3.0
+GROUP_WORKERS, MIN_GROUP_WORKERS = 24, 6
+STEP_SECONDS = 1.0
+LEVEL_PATIENCE = 3  # fruitless steps on a level before the next level down gets its turn
 
 
 def lexicographic_weights(caps: dict[int, int]) -> dict[int, int]:
@@ -81,11 +84,24 @@ class NeighbourhoodSearch:
     # ---------------------------------------------------------------- phases
 
     def improve_fill(self, roster: set[Pair], deadline: float) -> set[Pair]:
+        """Neighbourhoods around open slots, the highest level first: a level is
+        left for the next one down after ``LEVEL_PATIENCE`` steps in a row that
+        found nothing there, and taken up again once every level has had its turn."""
+        misses: dict[int, int] = defaultdict(int)
         while time.monotonic() < deadline - 0.2:
-            group = self._group_around_open_slots(roster)
-            if not group:
+            open_places = self._open_places(roster)
+            levels = sorted({self.shifts[s].priority for s in open_places}, reverse=True)
+            if not levels:
                 break
+            level = next((p for p in levels if misses[p] < LEVEL_PATIENCE), None)
+            if level is None:
+                misses.clear()
+                level = levels[0]
+            group = self._group_around_open_slots(
+                {s: n for s, n in open_places.items() if self.shifts[s].priority == level})
+            before = roster
             roster = self._step(roster, group, deadline, soft=False)
+            misses[level] = 0 if roster is not before else misses[level] + 1
         return roster
 
     def improve_wishes(self, roster: set[Pair], deadline: float) -> set[Pair]:
@@ -104,13 +120,9 @@ class NeighbourhoodSearch:
         return {sid: sh.headcount - taken[sid] for sid, sh in self.shifts.items()
                 if sh.headcount > taken[sid] and self.eligible.get(sid)}
 
-    def _group_around_open_slots(self, roster: set[Pair]) -> set[str]:
-        open_places = self._open_places(roster)
-        if not open_places:
-            return set()
-        ids = list(open_places)
-        seed_shift = self.rng.choices(ids, weights=[self.weights[self.shifts[s].priority] ** 0.25
-                                                    for s in ids])[0]
+    def _group_around_open_slots(self, open_places: dict[str, int]) -> set[str]:
+        """Workers eligible for a random open shift and other open shifts of its day."""
+        seed_shift = self.rng.choice(sorted(open_places))
         day = self.timeline.shifts[seed_shift].start_date
         nearby = [s for s in self.shifts_by_day[day] if s in open_places]
         self.rng.shuffle(nearby)

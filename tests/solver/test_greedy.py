@@ -1,0 +1,48 @@
+"""The constructive start: scarce shifts first, and the planner's baseline by start."""
+
+from __future__ import annotations
+
+from flexpool.checker import CheckContext
+from flexpool.eligibility import EligibilityContext, eligible_workers
+from flexpool.model import Scenario
+from flexpool.timeline import Timeline
+from solver.greedy import greedy_assignments
+from tests.builders import scenario, shift, worker
+
+
+def two_shifts_one_specialist() -> Scenario:
+    """Two shifts at the same time; only ``w1`` may do the later-listed wound-care shift."""
+    specialist = worker("w1", roles=["verpleegkundige", "wondzorg"])
+    generalist = worker("w2")
+    return scenario(
+        workers=[specialist, generalist],
+        shifts=[
+            shift("2026-11-30T07:00", "2026-11-30T15:00", "a-general"),
+            shift("2026-11-30T07:00", "2026-11-30T15:00", "b-wound-care", roles=["wondzorg"]),
+        ],
+    )
+
+
+def greedy(s: Scenario, order: str) -> set[tuple[str, str]]:
+    eligible = eligible_workers(EligibilityContext(s, Timeline.of(s)))
+    return set(greedy_assignments(s, CheckContext.of(s), eligible, order=order))  # type: ignore[arg-type]
+
+
+def test_priority_order_gives_the_scarce_shift_its_only_worker_first() -> None:
+    assert greedy(two_shifts_one_specialist(), "priority") == {("w1", "b-wound-care"), ("w2", "a-general")}
+
+
+def test_start_order_works_down_the_list_like_a_planner() -> None:
+    """The baseline takes the first legal worker for the first shift, and strands the second."""
+    assert greedy(two_shifts_one_specialist(), "start") == {("w1", "a-general")}
+
+
+def test_a_higher_priority_shift_still_comes_before_a_scarcer_lower_one() -> None:
+    s = scenario(
+        workers=[worker("w1", roles=["verpleegkundige", "wondzorg"])],
+        shifts=[
+            shift("2026-11-30T07:00", "2026-11-30T15:00", "urgent", priority=5),
+            shift("2026-11-30T07:00", "2026-11-30T15:00", "scarce", priority=2, roles=["wondzorg"]),
+        ],
+    )
+    assert greedy(s, "priority") == {("w1", "urgent")}
