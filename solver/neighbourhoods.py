@@ -86,7 +86,9 @@ class NeighbourhoodSearch:
     def improve_fill(self, roster: set[Pair], deadline: float) -> set[Pair]:
         """Neighbourhoods around open slots, the highest level first: a level is
         left for the next one down after ``LEVEL_PATIENCE`` steps in a row that
-        found nothing there, and taken up again once every level has had its turn."""
+        found nothing there; it is tried once more after each improvement below it
+        (the changed roster may open a move), and fully again once every level has
+        had its turn."""
         misses: dict[int, int] = defaultdict(int)
         while time.monotonic() < deadline - 0.2:
             open_places = self._open_places(roster)
@@ -101,7 +103,12 @@ class NeighbourhoodSearch:
                 {s: n for s, n in open_places.items() if self.shifts[s].priority == level})
             before = roster
             roster = self._step(roster, group, deadline, soft=False)
-            misses[level] = 0 if roster is not before else misses[level] + 1
+            if roster is before:
+                misses[level] += 1
+                continue
+            misses[level] = 0
+            for higher in (p for p in misses if p > level):  # a changed roster may open a move there
+                misses[higher] = min(misses[higher], LEVEL_PATIENCE - 1)
         return roster
 
     def improve_wishes(self, roster: set[Pair], deadline: float) -> set[Pair]:
