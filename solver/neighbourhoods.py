@@ -37,6 +37,7 @@ from solver.variables import Variables
 Pair = tuple[str, str]  # (worker, shift)
 GROUP_WORKERS, MIN_GROUP_WORKERS = 24, 6
 STEP_SECONDS = 1.0
+REPAIR_STEP_SECONDS = 0.2  # a one-worker repair: any legal part will do, filling is a bonus
 LEVEL_PATIENCE = 3  # fruitless steps on a level before the next level down gets its turn
 
 
@@ -111,6 +112,24 @@ class NeighbourhoodSearch:
                 misses[higher] = min(misses[higher], LEVEL_PATIENCE - 1)
         return roster
 
+    def make_legal(self, roster: set[Pair], workers: list[str], deadline: float) -> set[Pair]:
+        """Re-roster each given worker alone, exactly, accepting any legal result.
+
+        Workers meet only in headcounts, so a worker whose part breaks a rule
+        (a minimum no shift-by-shift start can meet, e.g. ``min_total_minutes``)
+        is repaired by a one-worker model around what the others hold, filling
+        what it can. A worker not repaired in time is tried again after the others
+        with twice the time; one never repaired keeps their part.
+        """
+        queue = [(worker, REPAIR_STEP_SECONDS) for worker in workers]
+        while queue and time.monotonic() < deadline - 0.1:
+            worker, seconds = queue.pop(0)
+            repaired = self._step(roster, {worker}, deadline, soft=False, accept_any=True, seconds=seconds)
+            if repaired is roster:  # nothing found in time: again later, with twice the time
+                queue.append((worker, 2 * seconds))
+            roster = repaired
+        return roster
+
     def improve_wishes(self, roster: set[Pair], deadline: float) -> set[Pair]:
         active = [w for w in self.worker_ids if self.shifts_of_worker.get(w)]
         while time.monotonic() < deadline - 0.2 and active:
@@ -145,7 +164,8 @@ class NeighbourhoodSearch:
 
     # ------------------------------------------------------------------ step
 
-    def _step(self, roster: set[Pair], group: set[str], deadline: float, *, soft: bool) -> set[Pair]:
+    def _step(self, roster: set[Pair], group: set[str], deadline: float, *, soft: bool,
+              accept_any: bool = False, seconds: float = STEP_SECONDS) -> set[Pair]:
         outside = defaultdict(int)
         for w, s in roster:
             if w not in group:
@@ -178,7 +198,7 @@ class NeighbourhoodSearch:
         else:
             model.maximize(sum(self.weights[p] * expr for p, expr in fill.items()))
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.1, min(STEP_SECONDS, deadline - time.monotonic()))
+        solver.parameters.max_time_in_seconds = max(0.1, min(seconds, deadline - time.monotonic()))
         solver.parameters.num_workers = self.workers
         solver.parameters.random_seed = self.rng.randrange(1 << 30)
         status = solver.solve(model)
@@ -190,7 +210,7 @@ class NeighbourhoodSearch:
             assert baseline is not None
             if solver.objective_value >= baseline:
                 return roster
-        elif self._fill_score(updated) <= self._fill_score(roster):
+        elif not accept_any and self._fill_score(updated) <= self._fill_score(roster):
             return roster
         if self.on_improvement:
             self.on_improvement({pair: 1 for pair in updated})

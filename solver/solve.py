@@ -56,6 +56,7 @@ FILL_SHARE_SMALL, FILL_SHARE = 0.6, 0.7  # of what is left then, for neighbourho
 SOFT_EVALUATION_RESERVE = 0.1  # of the time, kept for scoring the wishes and explaining open slots
 MIN_STAGE_SECONDS, MIN_LARGE_STAGE_SECONDS = 0.1, 5.0
 HINT_COMPLETION_SECONDS = 5.0  # a whole large model needs seconds to presolve
+FIRST_LEGAL_SHARE = 0.9  # of the time left, at most, to repair an illegal greedy start (without it: no roster)
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,9 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
     kept = set(pins) - dropped_pairs
     search = NeighbourhoodSearch(scenario, timeline, ctx, eligible, kept, lexicographic_weights(caps),
                                  seed=config.seed, workers=config.workers)
+    illegal = _illegal_workers(scenario, check_ctx, run.solution)
+    if illegal:  # the greedy start cannot meet minimum rules: repair worker by worker
+        _make_legal(run, search, illegal)
     bounds = _prove_levels(run, search, fill, levels, caps)
     penalties = _improve(run, search, fill, levels, bounds)
     for candidate in (run.solution, {k: 1 for k in start}, {k: 1 for k in kept}, {}):
@@ -250,6 +254,32 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
 def _pairs(solution: dict[tuple[str, str], int]) -> list[tuple[str, str]]:
     """(shift, worker) pairs of a roster, sorted."""
     return sorted((s, w) for (w, s), val in solution.items() if val)
+
+
+def _illegal_workers(scenario: Scenario, check_ctx: CheckContext,
+                     solution: dict[tuple[str, str], int]) -> list[str]:
+    """Workers whose part of the roster the checker rejects (minimum rules too)."""
+    by_worker: dict[str, list[str]] = defaultdict(list)
+    for (w, s), val in solution.items():
+        if val:
+            by_worker[w].append(s)
+    return [w.id for w in scenario.workers if check_worker(check_ctx, w.id, by_worker[w.id])]
+
+
+def _make_legal(run: _Run, search: NeighbourhoodSearch, workers: list[str]) -> None:
+    """A legal roster from an illegal start, one worker at a time (see
+    :meth:`NeighbourhoodSearch.make_legal`); the whole model is hinted with it."""
+    began = time.monotonic()
+    pairs = {k for k, val in run.solution.items() if val}
+    pairs = search.make_legal(pairs, workers, began + run.remaining() * FIRST_LEGAL_SHARE)
+    run.solution, run.full_solution = {k: 1 for k in pairs}, None
+    run.stages.append({"stage": "first legal roster", "status": "FEASIBLE",
+                       "seconds": round(time.monotonic() - began, 2), "value": len(pairs)})
+    if run.config.on_roster:
+        run.config.on_roster(_pairs(run.solution))
+    if run.config.progress:
+        run.config.progress(Progress("first legal roster", len(pairs), run.total_slots, run.total_slots,
+                                     time.monotonic() - run.started))
 
 
 def _pins_legal(check_ctx: CheckContext, pins: list[tuple[str, str]]) -> bool:

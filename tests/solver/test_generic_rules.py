@@ -3,7 +3,10 @@ rule allows and asserts what the solver fills; every roster goes through the che
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
+
+import pytest
 
 from flexpool.checker import check
 from solver import solve
@@ -80,3 +83,17 @@ def test_shift_wish_and_load_balance() -> None:
     workers = [worker("w1", preferences={"shifts": {"D1": 1, "D2": 1}}), worker("w2")]
     balanced = solved(generic_scenario([1, 2], workers=workers, weights={"load_balance": 5}))
     assert {a.worker for a in balanced.assignments} == {"w1", "w2"}
+
+
+def test_minimums_no_greedy_start_can_meet_are_repaired_worker_by_worker(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding shift by shift never meets ``min_total_minutes``, so the start is empty
+    and illegal; the one-worker repair gives each worker a legal part, also where no
+    whole model is built (regions above its size)."""
+    monkeypatch.setattr(importlib.import_module("solver.solve"), "WHOLE_MODEL_VARIABLES", 0)
+    workers = [worker(w, work_rules={"min_total_minutes": 960}) for w in ("w1", "w2")]
+    s = generic_scenario(shifts=[day_shift(d, max_headcount=2) for d in range(1, 5)], workers=workers)
+    result = solve(s, CONFIG)
+    assert check(s, result.roster).legal
+    assert result.roster.objective.filled_slots == 4
+    assert any(st["stage"] == "first legal roster" for st in result.stages)
