@@ -118,8 +118,9 @@ class NeighbourhoodSearch:
         Workers meet only in headcounts, so a worker whose part breaks a rule
         (a minimum no shift-by-shift start can meet, e.g. ``min_total_minutes``)
         is repaired by a one-worker model around what the others hold, filling
-        what it can. A worker not repaired in time is tried again after the others
-        with twice the time; one never repaired keeps their part.
+        what it can. A worker not repaired in time is tried again after the others,
+        with twice the time and without the filling objective (any legal part);
+        one never repaired keeps their part.
         """
         queue = [(worker, REPAIR_STEP_SECONDS) for worker in workers]
         while queue and time.monotonic() < deadline - 0.1:
@@ -195,8 +196,9 @@ class NeighbourhoodSearch:
             baseline = self._penalty_of(model, v, current)
             if baseline is None:
                 return roster
-        else:
+        elif not accept_any or seconds <= REPAIR_STEP_SECONDS:
             model.maximize(sum(self.weights[p] * expr for p, expr in fill.items()))
+        # else: a repair retry looks for any legal part, which CP-SAT finds far sooner
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.1, min(seconds, deadline - time.monotonic()))
         solver.parameters.num_workers = self.workers
