@@ -38,6 +38,7 @@ Pair = tuple[str, str]  # (worker, shift)
 GROUP_WORKERS, MIN_GROUP_WORKERS = 24, 6
 STEP_SECONDS = 1.0
 REPAIR_STEP_SECONDS = 0.2  # a one-worker repair: any legal part will do, filling is a bonus
+REPAIR_ATTEMPTS = 4  # per worker, each twice as long (pinned work may make a worker unrepairable)
 LEVEL_PATIENCE = 3  # fruitless steps on a level before the next level down gets its turn
 
 
@@ -119,15 +120,15 @@ class NeighbourhoodSearch:
         (a minimum no shift-by-shift start can meet, e.g. ``min_total_minutes``)
         is repaired by a one-worker model around what the others hold, filling
         what it can. A worker not repaired in time is tried again after the others,
-        with twice the time and without the filling objective (any legal part);
-        one never repaired keeps their part.
+        with twice the time and without the filling objective (any legal part), up
+        to ``REPAIR_ATTEMPTS`` times; one never repaired keeps their part.
         """
         queue = [(worker, REPAIR_STEP_SECONDS) for worker in workers]
         while queue and time.monotonic() < deadline - 0.1:
             worker, seconds = queue.pop(0)
             repaired = self._step(roster, {worker}, deadline, soft=False, accept_any=True, seconds=seconds)
-            if repaired is roster:  # nothing found in time: again later, with twice the time
-                queue.append((worker, 2 * seconds))
+            if repaired is roster and seconds < REPAIR_STEP_SECONDS * 2 ** (REPAIR_ATTEMPTS - 1):
+                queue.append((worker, 2 * seconds))  # nothing found in time: again later, twice as long
             roster = repaired
         return roster
 

@@ -1,7 +1,10 @@
 """``solve(scenario, config) -> SolveResult``: the CP-SAT roster solver.
 
 1. **A legal roster first**: eligibility, then a greedy fill (priority order,
-   least-loaded worker the checker accepts), before any model is built.
+   scarcest shift first, least-loaded worker the checker accepts), before any
+   model is built. Adding shift by shift cannot meet minimum rules (e.g.
+   ``min_total_minutes``); workers whose part breaks one are then repaired by
+   one-worker models (:meth:`NeighbourhoodSearch.make_legal`).
 2. **Pins**: forced on the whole model; pins that became illegal are dropped
    and reported with the rule in the way.
 3. **Levels 5 down to 1 on the whole model**: each stage maximises its level
@@ -206,7 +209,9 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
     pins = [(p.worker, p.shift) for p in scenario.pinned if p.worker in eligible.get(p.shift, ())]
     greedy_deadline = time.monotonic() + min(GREEDY_SHARE * config.time_limit_s, GREEDY_MAX_S)
     start = greedy_assignments(scenario, check_ctx, eligible, {k: 1 for k in pins}, deadline=greedy_deadline)
-    if _pins_legal(check_ctx, pins):  # else the start holds conflicting pins: not a roster to show
+    # conflicting pins, or minimum rules no shift-by-shift fill can meet: not a roster to show
+    start_illegal = _illegal_workers(scenario, check_ctx, start)
+    if not start_illegal:
         if config.progress:
             config.progress(Progress("greedy", len(start), total_slots, total_slots, time.monotonic() - started))
         if config.on_roster:
@@ -230,9 +235,9 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
     kept = set(pins) - dropped_pairs
     search = NeighbourhoodSearch(scenario, timeline, ctx, eligible, kept, lexicographic_weights(caps),
                                  seed=config.seed, workers=config.workers)
-    illegal = _illegal_workers(scenario, check_ctx, run.solution)
+    illegal = _illegal_workers(scenario, check_ctx, run.solution) if dropped_pairs else start_illegal
     if illegal:  # the greedy start cannot meet minimum rules: repair worker by worker
-        _make_legal(run, search, illegal)
+        _make_legal(run, search, check_ctx, illegal)
     bounds = _prove_levels(run, search, fill, levels, caps)
     penalties = _improve(run, search, fill, levels, bounds)
     for candidate in (run.solution, {k: 1 for k in start}, {k: 1 for k in kept}, {}):
@@ -266,27 +271,28 @@ def _illegal_workers(scenario: Scenario, check_ctx: CheckContext,
     return [w.id for w in scenario.workers if check_worker(check_ctx, w.id, by_worker[w.id])]
 
 
-def _make_legal(run: _Run, search: NeighbourhoodSearch, workers: list[str]) -> None:
+def _make_legal(run: _Run, search: NeighbourhoodSearch, check_ctx: CheckContext,
+                workers: list[str]) -> None:
     """A legal roster from an illegal start, one worker at a time (see
-    :meth:`NeighbourhoodSearch.make_legal`); the whole model is hinted with it."""
+    :meth:`NeighbourhoodSearch.make_legal`); the whole model is hinted with it.
+    The stage says ``INCOMPLETE`` (and how many workers) when time ran out first."""
     began = time.monotonic()
     pairs = {k for k, val in run.solution.items() if val}
     pairs = search.make_legal(pairs, workers, began + run.remaining() * FIRST_LEGAL_SHARE)
     run.solution, run.full_solution = {k: 1 for k in pairs}, None
-    run.stages.append({"stage": "first legal roster", "status": "FEASIBLE",
-                       "seconds": round(time.monotonic() - began, 2), "value": len(pairs)})
+    still = _illegal_workers(run.scenario, check_ctx, run.solution)
+    record: dict[str, object] = {"stage": "first legal roster", "status": "INCOMPLETE" if still else "FEASIBLE",
+                                 "seconds": round(time.monotonic() - began, 2), "value": len(pairs)}
+    if still:
+        record["unrepaired_workers"] = len(still)
+    run.stages.append(record)
+    if still:
+        return
     if run.config.on_roster:
         run.config.on_roster(_pairs(run.solution))
     if run.config.progress:
         run.config.progress(Progress("first legal roster", len(pairs), run.total_slots, run.total_slots,
                                      time.monotonic() - run.started))
-
-
-def _pins_legal(check_ctx: CheckContext, pins: list[tuple[str, str]]) -> bool:
-    by_worker: dict[str, list[str]] = defaultdict(list)
-    for w, s in pins:
-        by_worker[w].append(s)
-    return not any(check_worker(check_ctx, w, shifts) for w, shifts in by_worker.items())
 
 
 Fill = dict[int, cp_model.LinearExprT]

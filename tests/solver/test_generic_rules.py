@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from flexpool.checker import check
-from solver import solve
+from solver import SolverConfig, solve
+from tests.builders import roster as roster_of
 from tests.builders import worker
 from tests.generic_builders import day_shift, generic_scenario
 from tests.solver.checked import CONFIG, solved
@@ -97,3 +98,15 @@ def test_minimums_no_greedy_start_can_meet_are_repaired_worker_by_worker(
     assert check(s, result.roster).legal
     assert result.roster.objective.filled_slots == 4
     assert any(st["stage"] == "first legal roster" for st in result.stages)
+
+
+def test_every_roster_handed_out_meets_the_minimums() -> None:
+    """The greedy start breaks ``min_total_minutes`` here, so it is never handed out as an
+    incumbent (a service stores those, and may publish one after a cancel)."""
+    workers = [worker(w, work_rules={"min_total_minutes": 960}) for w in ("w1", "w2")]
+    s = generic_scenario(shifts=[day_shift(d, max_headcount=2) for d in range(1, 5)], workers=workers)
+    handed_out: list[list[tuple[str, str]]] = []
+    solve(s, SolverConfig(time_limit_s=10, workers=2, seed=1, on_roster=handed_out.append))
+    assert handed_out
+    for pairs in handed_out:
+        assert check(s, roster_of(pairs)).legal
