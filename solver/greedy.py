@@ -1,6 +1,8 @@
 """A constructive roster: shifts in order, each slot to a legal worker.
 
-Legality is judged by the independent checker, so the result is always legal.
+Each addition is judged by the independent checker, so only what adding shift
+by shift cannot satisfy is left to the caller: minimum rules (``work_rules``
+``min_*``) and pins in ``initial`` that conflict with each other.
 
 - ``"priority"`` order seeds the solver: levels 5 down to 1, and within a level
   the most constrained shift first (fewest eligible workers per place), each

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -123,12 +123,13 @@ class NeighbourhoodSearch:
         with twice the time and without the filling objective (any legal part), up
         to ``REPAIR_ATTEMPTS`` times; one never repaired keeps their part.
         """
-        queue = [(worker, REPAIR_STEP_SECONDS) for worker in workers]
+        queue = deque((worker, 0) for worker in workers)
         while queue and time.monotonic() < deadline - 0.1:
-            worker, seconds = queue.pop(0)
-            repaired = self._step(roster, {worker}, deadline, soft=False, accept_any=True, seconds=seconds)
-            if repaired is roster and seconds < REPAIR_STEP_SECONDS * 2 ** (REPAIR_ATTEMPTS - 1):
-                queue.append((worker, 2 * seconds))  # nothing found in time: again later, twice as long
+            worker, attempt = queue.popleft()
+            repaired = self._step(roster, {worker}, deadline, soft=False, accept_any=True,
+                                  seconds=REPAIR_STEP_SECONDS * 2 ** attempt, fill_objective=attempt == 0)
+            if repaired is roster and attempt + 1 < REPAIR_ATTEMPTS:
+                queue.append((worker, attempt + 1))  # nothing found in time: again later, twice as long
             roster = repaired
         return roster
 
@@ -167,7 +168,11 @@ class NeighbourhoodSearch:
     # ------------------------------------------------------------------ step
 
     def _step(self, roster: set[Pair], group: set[str], deadline: float, *, soft: bool,
-              accept_any: bool = False, seconds: float = STEP_SECONDS) -> set[Pair]:
+              accept_any: bool = False, seconds: float = STEP_SECONDS,
+              fill_objective: bool = True) -> set[Pair]:
+        """Re-roster ``group`` exactly around the rest of the roster; the better roster
+        (or, with ``accept_any``, any legal one found) or ``roster`` itself unchanged.
+        Without ``fill_objective`` a fill step looks for any legal part, far sooner."""
         outside = defaultdict(int)
         for w, s in roster:
             if w not in group:
@@ -197,9 +202,8 @@ class NeighbourhoodSearch:
             baseline = self._penalty_of(model, v, current)
             if baseline is None:
                 return roster
-        elif not accept_any or seconds <= REPAIR_STEP_SECONDS:
+        elif fill_objective:
             model.maximize(sum(self.weights[p] * expr for p, expr in fill.items()))
-        # else: a repair retry looks for any legal part, which CP-SAT finds far sooner
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.1, min(seconds, deadline - time.monotonic()))
         solver.parameters.num_workers = self.workers

@@ -212,10 +212,7 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
     # conflicting pins, or minimum rules no shift-by-shift fill can meet: not a roster to show
     start_illegal = _illegal_workers(scenario, check_ctx, start)
     if not start_illegal:
-        if config.progress:
-            config.progress(Progress("greedy", len(start), total_slots, total_slots, time.monotonic() - started))
-        if config.on_roster:
-            config.on_roster(_pairs(start))
+        _hand_out(config, started, "greedy", start, total_slots, total_slots)
 
     model = cp_model.CpModel()
     whole = sum(len(ws) for ws in eligible.values()) <= WHOLE_MODEL_VARIABLES
@@ -261,6 +258,16 @@ def _pairs(solution: dict[tuple[str, str], int]) -> list[tuple[str, str]]:
     return sorted((s, w) for (w, s), val in solution.items() if val)
 
 
+def _hand_out(config: SolverConfig, started: float, stage: str, solution: dict[tuple[str, str], int],
+              bound: int, total: int) -> None:
+    """Report a better legal roster: to ``on_roster`` and as a whole-roster progress report."""
+    if config.on_roster:
+        config.on_roster(_pairs(solution))
+    if config.progress:
+        config.progress(Progress(stage, sum(1 for val in solution.values() if val), bound, total,
+                                 time.monotonic() - started))
+
+
 def _illegal_workers(scenario: Scenario, check_ctx: CheckContext,
                      solution: dict[tuple[str, str], int]) -> list[str]:
     """Workers whose part of the roster the checker rejects (minimum rules too)."""
@@ -288,11 +295,7 @@ def _make_legal(run: _Run, search: NeighbourhoodSearch, check_ctx: CheckContext,
     run.stages.append(record)
     if still:
         return
-    if run.config.on_roster:
-        run.config.on_roster(_pairs(run.solution))
-    if run.config.progress:
-        run.config.progress(Progress("first legal roster", len(pairs), run.total_slots, run.total_slots,
-                                     time.monotonic() - run.started))
+    _hand_out(run.config, run.started, "first legal roster", run.solution, run.total_slots, run.total_slots)
 
 
 Fill = dict[int, cp_model.LinearExprT]
@@ -345,11 +348,7 @@ def _improve(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: list[in
     config = run.config
 
     def report(solution: dict[tuple[str, str], int]) -> None:
-        if config.on_roster:
-            config.on_roster(_pairs(solution))
-        if config.progress:
-            config.progress(Progress("neighbourhoods", len(solution), sum(bounds.values()),
-                                     run.total_slots, time.monotonic() - run.started))
+        _hand_out(config, run.started, "neighbourhoods", solution, sum(bounds.values()), run.total_slots)
 
     search.on_improvement = report
     pairs = {k for k, val in run.solution.items() if val}
