@@ -35,8 +35,7 @@ def _ruled_workers(v: Variables, *fields: str) -> list[Worker]:
 
 
 def _worked(v: Variables, worker: Worker, dates: list[date]) -> list[Flag]:
-    placed = v.placed(worker.id)
-    return [v.day_flag(worker.id, d, nights_only=False, placed=placed) for d in dates]
+    return [v.day_flag(worker.id, d, nights_only=False) for d in dates]
 
 
 def _lit(value: Flag, positive: bool) -> cp_model.IntVar | bool:
@@ -163,18 +162,18 @@ def add_forbidden_successions(v: Variables) -> None:
 
     Source: issue #4 (GEN-SUCCESSION; a forward-rotation rule).
     """
-    pairs = {tuple(p) for p in v.scenario.rules.forbidden_successions}
-    if not pairs:
+    followers: dict[str, set[str]] = defaultdict(set)
+    for a, b in v.scenario.rules.forbidden_successions:
+        followers[a].add(b)
+    if not followers:
         return
     one = timedelta(days=1)
     for worker in v.active_workers():
-        by_label_date: dict[tuple[str, date], list[cp_model.IntVar | None]] = defaultdict(list)
+        by_label_date: dict[tuple[str | None, date], list[cp_model.IntVar | None]] = defaultdict(list)
         for p in v.placed(worker.id):
             by_label_date[p.item.label, p.item.start_date].append(p.lit)
         for (label, day), firsts in by_label_date.items():
-            for a, b in pairs:
-                if a != label:
-                    continue
+            for b in followers.get(label, ()):
                 for second in by_label_date.get((b, day + one), ()):
                     for first in firsts:
                         if first is None and second is None:
@@ -184,7 +183,7 @@ def add_forbidden_successions(v: Variables) -> None:
                         elif second is None:
                             v.model.add(first == 0)
                         else:
-                            v.model.add_bool_or([first.Not(), second.Not()])
+                            v.model.add_bool_or([~first, ~second])
 
 
 def add_max_shifts_per_day(v: Variables) -> None:

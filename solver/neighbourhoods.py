@@ -38,7 +38,9 @@ Pair = tuple[str, str]  # (worker, shift)
 GROUP_WORKERS, MIN_GROUP_WORKERS = 24, 6
 STEP_SECONDS = 1.0
 REPAIR_STEP_SECONDS = 0.2  # a one-worker repair: any legal part will do, filling is a bonus
-REPAIR_ATTEMPTS = 4  # per worker, each twice as long (pinned work may make a worker unrepairable)
+REPAIR_ATTEMPTS = 5  # per worker, each twice as long (pinned work may make a worker unrepairable)
+FEASIBILITY_PORTFOLIO = 8  # CP-SAT subsolvers (threads) when any legal part will do
+REPAIR_FILL_PATIENCE = 3  # workers in a row not repaired with filling: the rest go straight to any legal part
 LEVEL_PATIENCE = 3  # fruitless steps on a level before the next level down gets its turn
 
 
@@ -121,13 +123,24 @@ class NeighbourhoodSearch:
         is repaired by a one-worker model around what the others hold, filling
         what it can. A worker not repaired in time is tried again after the others,
         with twice the time and without the filling objective (any legal part), up
-        to ``REPAIR_ATTEMPTS`` times; one never repaired keeps their part.
+        to ``REPAIR_ATTEMPTS`` times; one never repaired keeps their part. Once
+        ``REPAIR_FILL_PATIENCE`` workers in a row found nothing with filling (long
+        horizons, tight minimums), the rest skip that first attempt.
+
+        Without the objective CP-SAT runs a portfolio of ``FEASIBILITY_PORTFOLIO``
+        subsolvers and no hint: over a 364-day horizon its two-worker default search
+        can take tens of seconds for a legal part this finds in about one.
         """
         queue = deque((worker, 0) for worker in workers)
+        fill_misses = 0
         while queue and time.monotonic() < deadline - 0.1:
             worker, attempt = queue.popleft()
+            if attempt == 0 and fill_misses >= REPAIR_FILL_PATIENCE:
+                attempt = 1
             repaired = self._step(roster, {worker}, deadline, soft=False, accept_any=True,
                                   seconds=REPAIR_STEP_SECONDS * 2 ** attempt, fill_objective=attempt == 0)
+            if attempt == 0:
+                fill_misses = fill_misses + 1 if repaired is roster else 0
             if repaired is roster and attempt + 1 < REPAIR_ATTEMPTS:
                 queue.append((worker, attempt + 1))  # nothing found in time: again later, twice as long
             roster = repaired
@@ -187,10 +200,12 @@ class NeighbourhoodSearch:
             if pair in v.x:
                 model.add(v.x[pair] == 1)
         current = {k for k in v.x if k in roster}
-        for key, lit in v.x.items():
-            model.add_hint(lit, int(key in current))
+        if soft or fill_objective:  # (a fixed search would follow the hint, not its own order)
+            for key, lit in v.x.items():
+                model.add_hint(lit, int(key in current))
         fill = fill_by_priority(v)
         terms = soft_terms(v) if soft else []
+        solver = cp_model.CpSolver()
         baseline: float | None = None
         if soft:
             reached = filled_by_level(self._open_shifts(capacity), current)
@@ -204,9 +219,9 @@ class NeighbourhoodSearch:
                 return roster
         elif fill_objective:
             model.maximize(sum(self.weights[p] * expr for p, expr in fill.items()))
-        solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.1, min(seconds, deadline - time.monotonic()))
-        solver.parameters.num_workers = self.workers
+        # any legal part: the wider portfolio finds one far sooner than two workers do
+        solver.parameters.num_workers = self.workers if soft or fill_objective else FEASIBILITY_PORTFOLIO
         solver.parameters.random_seed = self.rng.randrange(1 << 30)
         status = solver.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

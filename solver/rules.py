@@ -186,6 +186,8 @@ def add_reduced_daily_rest(v: Variables) -> None:
     """
     rules = v.scenario.rules
     low, high = rules.reduced_daily_rest_minutes, rules.min_daily_rest_minutes
+    if low >= high:  # no gap is "reduced": the daily rest is never shortened
+        return
     tb = v.timeline.timebase
     for worker in v.active_workers():
         placed = v.placed(worker.id)
@@ -402,8 +404,8 @@ def add_max_consecutive_shifts_with_night(v: Variables) -> None:
     for worker in v.active_workers():
         placed = v.placed(worker.id)
         dates = _dates_around(v, placed, limit)
-        worked = {d: v.day_flag(worker.id, d, nights_only=False, placed=placed) for d in dates}
-        night = {d: v.day_flag(worker.id, d, nights_only=True, placed=placed) for d in dates}
+        worked = {d: v.day_flag(worker.id, d, nights_only=False) for d in dates}
+        night = {d: v.day_flag(worker.id, d, nights_only=True) for d in dates}
         for i in range(len(dates) - limit):
             window = dates[i : i + limit + 1]
             if any(is_zero(worked[d]) for d in window):
@@ -441,11 +443,11 @@ def add_rest_after_night_series(v: Variables) -> None:
         placed = v.placed(worker.id)
         for n in (p for p in placed if p.item.night):
             d = n.item.start_date
-            prev1 = v.day_flag(worker.id, d - timedelta(days=1), nights_only=True, placed=placed)
-            prev2 = v.day_flag(worker.id, d - timedelta(days=2), nights_only=True, placed=placed)
+            prev1 = v.day_flag(worker.id, d - timedelta(days=1), nights_only=True)
+            prev2 = v.day_flag(worker.id, d - timedelta(days=2), nights_only=True)
             if is_zero(prev1) or is_zero(prev2):
                 continue
-            nxt = v.day_flag(worker.id, d + timedelta(days=1), nights_only=True, placed=placed)
+            nxt = v.day_flag(worker.id, d + timedelta(days=1), nights_only=True)
             if is_one(nxt):
                 continue
             for c in placed:
@@ -483,7 +485,7 @@ def add_max_consecutive_nights(v: Variables) -> None:
             continue
         for limit, members in _night_limits(scenario_limit, org_limits, night_shifts):
             dates = _dates_around(v, placed, limit)
-            night = {d: v.day_flag(worker.id, d, nights_only=True, placed=placed) for d in dates}
+            night = {d: v.day_flag(worker.id, d, nights_only=True) for d in dates}
             for i in range(len(dates) - limit):
                 window = dates[i : i + limit + 1]
                 if any(is_zero(night[d]) for d in window):

@@ -8,7 +8,7 @@ work is not a variable: it enters every rule as a constant.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -44,6 +44,7 @@ class Variables:
     _by_shift: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     _day_vars: dict[tuple[str, str, date], cp_model.IntVar | int] = field(default_factory=dict)
     _placed: dict[str, list[Placed]] = field(default_factory=dict)
+    _placed_by_day: dict[str, dict[date, list[Placed]]] = field(default_factory=dict)
     capacity: dict[str, int] = field(default_factory=dict)
     _caps: dict[tuple[object, ...], tuple[list[tuple[int, cp_model.IntVar]], int]] = field(
         default_factory=dict)
@@ -112,8 +113,7 @@ class Variables:
             self.model.add(sum(c * lit for c, lit in terms) <= residual)
         self._caps.clear()
 
-    def day_flag(self, worker_id: str, day: date, *, nights_only: bool,
-                 placed: Iterable[Placed]) -> cp_model.IntVar | int:
+    def day_flag(self, worker_id: str, day: date, *, nights_only: bool) -> cp_model.IntVar | int:
         """Exactly "the worker starts a (night) item on ``day``": a literal, or 1/0 when fixed.
 
         Cached per (worker, day, kind) so every rule shares one variable.
@@ -121,9 +121,14 @@ class Variables:
         key = (worker_id, "N" if nights_only else "D", day)
         if key in self._day_vars:
             return self._day_vars[key]
+        if worker_id not in self._placed_by_day:
+            by_day: dict[date, list[Placed]] = defaultdict(list)
+            for p in self.placed(worker_id):
+                by_day[p.item.start_date].append(p)
+            self._placed_by_day[worker_id] = by_day
         lits = []
-        for p in placed:
-            if p.item.start_date != day or (nights_only and not p.item.night):
+        for p in self._placed_by_day[worker_id].get(day, ()):
+            if nights_only and not p.item.night:
                 continue
             if p.lit is None:
                 self._day_vars[key] = 1

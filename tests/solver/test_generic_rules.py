@@ -100,6 +100,19 @@ def test_minimums_no_greedy_start_can_meet_are_repaired_worker_by_worker(
     assert any(st["stage"] == "first legal roster" for st in result.stages)
 
 
+def test_workers_repaired_without_filling_once_filling_keeps_failing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no patience for the filling attempt, every worker goes straight to the
+    search for any legal part (the long-horizon path); the roster is still legal."""
+    monkeypatch.setattr(importlib.import_module("solver.neighbourhoods"), "REPAIR_FILL_PATIENCE", 0)
+    workers = [worker(w, work_rules={"min_total_minutes": 960}) for w in ("w1", "w2")]
+    s = generic_scenario(shifts=[day_shift(d, max_headcount=2) for d in range(1, 5)], workers=workers)
+    result = solve(s, CONFIG)
+    assert check(s, result.roster).legal
+    repair = next(st for st in result.stages if st["stage"] == "first legal roster")
+    assert repair["status"] == "FEASIBLE"
+
+
 def test_every_roster_handed_out_meets_the_minimums() -> None:
     """The greedy start breaks ``min_total_minutes`` here, so it is never handed out as an
     incumbent (a service stores those, and may publish one after a cancel)."""
