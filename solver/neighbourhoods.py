@@ -10,9 +10,10 @@ Two phases:
 
 - *fill*: maximise slots lexicographically by priority (weights ``W_p`` such
   that one slot of priority p outweighs every lower slot together), around
-  open slots: the workers eligible for a few open shifts of one day, those of
-  the highest level with open slots first (lexicographic: a slot there is
-  worth more than anything below);
+  open slots: workers eligible for a few open shifts of one day and workers who
+  could relieve them of the work they hold then, those of the highest level
+  with open slots first (lexicographic: a slot there is worth more than
+  anything below);
 - *wishes*: keep each priority level's fill in the group and minimise the soft
   penalties, around random groups of workers.
 """
@@ -41,6 +42,7 @@ REPAIR_STEP_SECONDS = 0.2  # a one-worker repair: any legal part will do, fillin
 REPAIR_ATTEMPTS = 5  # per worker, each twice as long (pinned work may make a worker unrepairable)
 FEASIBILITY_PORTFOLIO = 8  # CP-SAT subsolvers (threads) when any legal part will do
 REPAIR_FILL_PATIENCE = 3  # workers in a row not repaired with filling: the rest go straight to any legal part
+CANDIDATE_SHARE = 0.5  # of a fill group: workers eligible for the open slots; the rest relieve them
 LEVEL_PATIENCE = 3  # fruitless steps on a level before the next level down gets its turn
 
 
@@ -104,7 +106,7 @@ class NeighbourhoodSearch:
                 misses.clear()
                 level = levels[0]
             group = self._group_around_open_slots(
-                {s: n for s, n in open_places.items() if self.shifts[s].priority == level})
+                {s: n for s, n in open_places.items() if self.shifts[s].priority == level}, roster)
             before = roster
             roster = self._step(roster, group, deadline, soft=False)
             if roster is before:
@@ -162,21 +164,45 @@ class NeighbourhoodSearch:
         return {sid: sh.headcount - taken[sid] for sid, sh in self.shifts.items()
                 if sh.headcount > taken[sid] and self.eligible.get(sid)}
 
-    def _group_around_open_slots(self, open_places: dict[str, int]) -> set[str]:
-        """Workers eligible for a random open shift and other open shifts of its day."""
+    def _group_around_open_slots(self, open_places: dict[str, int], roster: set[Pair]) -> set[str]:
+        """Candidates for a random open shift and the other open shifts of its day (half
+        the group), then *relief*: workers who could take over a shift a candidate holds
+        within a day of it, so the candidate is free to move (the rest of the group).
+
+        A chain "B takes A's shift, A takes the open slot" needs both in one group;
+        candidates alone are often all tied up by the work they already hold.
+        """
         seed_shift = self.rng.choice(sorted(open_places))
         day = self.timeline.shifts[seed_shift].start_date
         nearby = [s for s in self.shifts_by_day[day] if s in open_places]
         self.rng.shuffle(nearby)
+        open_here = [seed_shift, *nearby]
         group: set[str] = set()
-        for sid in [seed_shift, *nearby]:
+        self._add_candidates(group, open_here, max(1, int(self.group_size * CANDIDATE_SHARE)))
+        held: dict[str, list[str]] = defaultdict(list)
+        for w, s in roster:
+            if w in group:
+                held[w].append(s)
+        relief = [other for w in sorted(group) for s in held[w]
+                  if abs((self.timeline.shifts[s].start_date - day).days) <= 1
+                  for other in self.eligible[s] if other not in group]
+        self.rng.shuffle(relief)
+        for w in relief:
+            if len(group) >= self.group_size:
+                break
+            group.add(w)
+        self._add_candidates(group, open_here, self.group_size)
+        return group
+
+    def _add_candidates(self, group: set[str], shift_ids: list[str], size: int) -> None:
+        """Workers eligible for ``shift_ids``, in random order, until the group has ``size``."""
+        for sid in shift_ids:
             candidates = list(self.eligible[sid])
             self.rng.shuffle(candidates)
             for w in candidates:
+                if len(group) >= size:
+                    return
                 group.add(w)
-                if len(group) >= self.group_size:
-                    return group
-        return group
 
     # ------------------------------------------------------------------ step
 
