@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from ortools.sat.python import cp_model
 
 from flexpool.model import Worker
-from solver.variables import Variables
+from solver.variables import Placed, Variables
 
 Flag = cp_model.IntVar | int
 
@@ -169,21 +169,37 @@ def add_forbidden_successions(v: Variables) -> None:
         return
     one = timedelta(days=1)
     for worker in v.active_workers():
-        by_label_date: dict[tuple[str | None, date], list[cp_model.IntVar | None]] = defaultdict(list)
+        placed_on: dict[tuple[str | None, date], list[Placed]] = defaultdict(list)
         for p in v.placed(worker.id):
-            by_label_date[p.item.label, p.item.start_date].append(p.lit)
-        for (label, day), firsts in by_label_date.items():
-            for b in followers.get(label, ()):
-                for second in by_label_date.get((b, day + one), ()):
-                    for first in firsts:
-                        if first is None and second is None:
-                            continue  # fixed work alone: an input warning
-                        if first is None:
-                            v.model.add(second == 0)
-                        elif second is None:
-                            v.model.add(first == 0)
-                        else:
-                            v.model.add_bool_or([~first, ~second])
+            placed_on[p.item.label, p.item.start_date].append(p)
+        for (label, day), firsts in placed_on.items():
+            seconds = [p for b in sorted(followers.get(label, ())) for p in placed_on.get((b, day + one), ())]
+            if not seconds:
+                continue
+            free = [p.lit for p in seconds if p.lit is not None]
+            if len(free) == len(seconds) and _overlap_pairwise(seconds):
+                # no-overlap already allows one of them: one at-most-one per first shift
+                for first in firsts:
+                    if first.lit is None:
+                        v.model.add_bool_and([~lit for lit in free])
+                    else:
+                        v.model.add_at_most_one([first.lit, *free])
+                continue
+            for second in seconds:
+                for first in firsts:
+                    if first.lit is None and second.lit is None:
+                        continue  # fixed work alone: an input warning
+                    if first.lit is None:
+                        v.model.add(second.lit == 0)
+                    elif second.lit is None:
+                        v.model.add(first.lit == 0)
+                    else:
+                        v.model.add_bool_or([~first.lit, ~second.lit])
+
+
+def _overlap_pairwise(placed: list[Placed]) -> bool:
+    """True when every two of these items overlap in time (on a line: when all share a moment)."""
+    return max(p.item.start for p in placed) < min(p.item.end for p in placed)
 
 
 def add_max_shifts_per_day(v: Variables) -> None:

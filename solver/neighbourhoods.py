@@ -42,7 +42,7 @@ REPAIR_STEP_SECONDS = 0.2  # a one-worker repair: any legal part will do, fillin
 REPAIR_ATTEMPTS = 5  # per worker, each twice as long (pinned work may make a worker unrepairable)
 FEASIBILITY_PORTFOLIO = 8  # CP-SAT subsolvers (threads) when any legal part will do
 REPAIR_FILL_PATIENCE = 3  # workers in a row not repaired with filling: the rest go straight to any legal part
-CANDIDATE_SHARE = 0.5  # of a fill group: workers eligible for the open slots; the rest relieve them
+CANDIDATE_SHARE = 0.33  # of a fill group: workers eligible for the open slots; the rest relieve them
 LEVEL_PATIENCE = 3  # fruitless steps on a level before the next level down gets its turn
 
 
@@ -216,8 +216,10 @@ class NeighbourhoodSearch:
         for w, s in roster:
             if w not in group:
                 outside[s] += 1
-        sub_eligible = {sid: [w for w in ws if w in group] for sid, ws in self.eligible.items()}
-        sub_eligible = {sid: ws for sid, ws in sub_eligible.items() if ws}
+        sub_eligible: dict[str, list[str]] = defaultdict(list)
+        for w in sorted(group):
+            for sid in self.shifts_of_worker.get(w, ()):
+                sub_eligible[sid].append(w)
         capacity = {sid: self.shifts[sid].headcount - outside[sid] for sid in sub_eligible}
         model = cp_model.CpModel()
         v = Variables.build(model, self.scenario, self.timeline, self.eligibility, sub_eligible, capacity)

@@ -239,6 +239,8 @@ def add_weekly_rest(v: Variables) -> None:
     Source: ATW art. 5:5 (ATW-7), spec ``weekly_rest_minutes``.
     """
     need = v.scenario.rules.weekly_rest_minutes
+    if need <= 0:
+        return
     tb = v.timeline.timebase
     for worker in v.active_workers():
         placed = v.placed(worker.id)
@@ -342,6 +344,8 @@ def add_max_avg_week_minutes_16w(v: Variables) -> None:
 
     def cap_for(worker: str, weeks: range, key: tuple[object, ...],
                 terms: list[tuple[int, Lit]], const: int) -> None:
+        if const + sum(c for c, _ in terms) <= low:
+            return  # not even the night workers' cap can bind
         placed = [p for p in v.placed(worker) if p.item.week in weeks and p.item.night]
         fixed_nights = sum(1 for p in placed if p.fixed)
         night_lits = [p.lit for p in placed if p.lit is not None]

@@ -71,6 +71,21 @@ def test_forbidden_succession() -> None:
                   ).objective.filled_slots == 2
 
 
+@pytest.mark.parametrize("late_start", ["15:00", "10:00"])
+def test_forbidden_successions_to_several_shifts_of_the_next_day(late_start: str) -> None:
+    """A night forbids both the early and the late shift of the next day, whether those
+    two overlap (one at-most-one constraint) or not (a clause per pair). Without the rule
+    one worker would hold the night too, and two workers every shift."""
+    shifts = [day_shift(1, "N", "20:00", "23:59"), day_shift(2, "E", "07:00", "11:00"),
+              day_shift(2, "L", late_start, "19:00")]
+    rules = {"forbidden_successions": [["N", "E"], ["N", "L"]]}
+    next_day = 2 if late_start == "15:00" else 1  # what one worker can hold of E and L
+    one = solved(generic_scenario(shifts=shifts, rules=rules))
+    assert one.objective.filled_slots == next_day
+    two = solved(generic_scenario(shifts=shifts, rules=rules, workers=[worker("w1"), worker("w2")]))
+    assert two.objective.filled_slots == 1 + next_day
+
+
 def test_max_shifts_per_day() -> None:
     shifts = [day_shift(1, "A", "06:00", "10:00"), day_shift(1, "B", "18:00", "22:00")]
     assert solved(generic_scenario(shifts=shifts, rules={"max_shifts_per_day": 1})).objective.filled_slots == 1
