@@ -2,7 +2,10 @@
 
 Each addition is judged by the independent checker, so only what adding shift
 by shift cannot satisfy is left to the caller: minimum rules (``work_rules``
-``min_*``) and pins in ``initial`` that conflict with each other.
+``min_*``) and pins in ``initial`` that conflict with each other. A worker whose
+first shift is refused for ``min_total_minutes`` (one shift cannot reach it) and
+other minimums only is not offered more: every later first shift would be
+refused too, and on long horizons those checks cost seconds.
 
 - ``"priority"`` order seeds the solver: levels 5 down to 1, and within a level
   the most constrained shift first (fewest eligible workers per place), each
@@ -23,6 +26,7 @@ from flexpool.checker import CheckContext, check_worker
 from flexpool.model import Scenario, Shift
 
 Order = Literal["priority", "start"]
+MINIMUMS = frozenset({"GEN-MIN-TOTAL", "GEN-MIN-DAYS", "GEN-MIN-OFF"})  # the checker's rule codes
 
 
 def greedy_assignments(
@@ -50,6 +54,8 @@ def greedy_assignments(
         for w in eligible.get(shift.id, ()):
             still_open[w] += 1
 
+    left_to_caller: set[str] = set()  # workers no single first shift can make legal
+
     def scarcity(shift: Shift) -> float:
         return len(eligible.get(shift.id, ())) / max(1, shift.headcount)
 
@@ -66,10 +72,16 @@ def greedy_assignments(
         for worker in candidates:
             if taken[shift.id] >= shift.headcount:
                 break
-            if not check_worker(check_ctx, worker, [*roster[worker], shift.id]):
+            if worker in left_to_caller:
+                continue
+            violations = check_worker(check_ctx, worker, [*roster[worker], shift.id])
+            if not violations:
                 roster[worker].append(shift.id)
                 taken[shift.id] += 1
                 chosen[worker, shift.id] = 1
+            elif (not roster[worker] and any(vi.rule == "GEN-MIN-TOTAL" for vi in violations)
+                  and all(vi.rule in MINIMUMS for vi in violations)):
+                left_to_caller.add(worker)
         for w in eligible.get(shift.id, ()):
             still_open[w] -= 1
     return chosen

@@ -123,28 +123,31 @@ class NeighbourhoodSearch:
         Workers meet only in headcounts, so a worker whose part breaks a rule
         (a minimum no shift-by-shift start can meet, e.g. ``min_total_minutes``)
         is repaired by a one-worker model around what the others hold, filling
-        what it can. A worker not repaired in time is tried again after the others,
-        with twice the time and without the filling objective (any legal part), up
-        to ``REPAIR_ATTEMPTS`` times; one never repaired keeps their part. Once
+        what it can. A worker not repaired in time is tried again at once, with
+        twice the time and without the filling objective (any legal part), up to
+        ``REPAIR_ATTEMPTS`` times; one never repaired keeps their part. Once
         ``REPAIR_FILL_PATIENCE`` workers in a row found nothing with filling (long
-        horizons, tight minimums), the rest skip that first attempt.
+        horizons, tight minimums), the next workers skip that attempt and start with
+        the time the last repaired worker needed.
 
         Without the objective CP-SAT runs a portfolio of ``FEASIBILITY_PORTFOLIO``
-        subsolvers and no hint: over a 364-day horizon its two-worker default search
-        can take tens of seconds for a legal part this finds in about one.
+        subsolvers, without presolve or hint: over a 364-day horizon its two-worker
+        default search can take tens of seconds for a legal part this finds in under one.
         """
         queue = deque((worker, 0) for worker in workers)
-        fill_misses = 0
+        fill_misses, needed = 0, 1  # attempts of filling found nothing; attempt that last sufficed
         while queue and time.monotonic() < deadline - 0.1:
             worker, attempt = queue.popleft()
             if attempt == 0 and fill_misses >= REPAIR_FILL_PATIENCE:
-                attempt = 1
+                attempt = needed
             repaired = self._step(roster, {worker}, deadline, soft=False, accept_any=True,
                                   seconds=REPAIR_STEP_SECONDS * 2 ** attempt, fill_objective=attempt == 0)
             if attempt == 0:
                 fill_misses = fill_misses + 1 if repaired is roster else 0
+            elif repaired is not roster:
+                needed = attempt
             if repaired is roster and attempt + 1 < REPAIR_ATTEMPTS:
-                queue.append((worker, attempt + 1))  # nothing found in time: again later, twice as long
+                queue.appendleft((worker, attempt + 1))  # nothing found in time: at once, twice as long
             roster = repaired
         return roster
 
@@ -231,7 +234,7 @@ class NeighbourhoodSearch:
         if soft or fill_objective:  # (a fixed search would follow the hint, not its own order)
             for key, lit in v.x.items():
                 model.add_hint(lit, int(key in current))
-        fill = fill_by_priority(v)
+        fill = fill_by_priority(v) if soft or fill_objective else {}
         terms = soft_terms(v) if soft else []
         solver = cp_model.CpSolver()
         baseline: float | None = None
@@ -248,8 +251,10 @@ class NeighbourhoodSearch:
         elif fill_objective:
             model.maximize(sum(self.weights[p] * expr for p, expr in fill.items()))
         solver.parameters.max_time_in_seconds = max(0.1, min(seconds, deadline - time.monotonic()))
-        # any legal part: the wider portfolio finds one far sooner than two workers do
-        solver.parameters.num_workers = self.workers if soft or fill_objective else FEASIBILITY_PORTFOLIO
+        solver.parameters.num_workers = self.workers
+        if not (soft or fill_objective):  # any legal part: a wider portfolio, no presolve, finds one far sooner
+            solver.parameters.num_workers = FEASIBILITY_PORTFOLIO
+            solver.parameters.cp_model_presolve = False
         solver.parameters.random_seed = self.rng.randrange(1 << 30)
         status = solver.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
