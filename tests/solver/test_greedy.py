@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from flexpool.checker import CheckContext
 from flexpool.eligibility import EligibilityContext, eligible_workers
 from flexpool.model import Scenario
 from flexpool.timeline import Timeline
 from solver.greedy import greedy_assignments
 from tests.builders import scenario, shift, worker
+from tests.generic_builders import day_shift, generic_scenario
 
 
 def two_shifts_one_specialist() -> Scenario:
@@ -46,3 +49,26 @@ def test_a_higher_priority_shift_still_comes_before_a_scarcer_lower_one() -> Non
         ],
     )
     assert greedy(s, "priority") == {("w1", "urgent")}
+
+
+def test_a_worker_no_single_shift_brings_to_their_minimum_is_left_to_the_repair(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``w1`` needs 16 h over the horizon; every first shift of 8 h is refused for that
+    minimum alone, so after the first refusal ``w1`` is not checked again (on a year-long
+    horizon those checks cost seconds), while ``w2`` is served as usual."""
+    import solver.greedy as greedy_module
+
+    checked: list[str] = []
+    real_check = greedy_module.check_worker
+
+    def counting(ctx: CheckContext, worker_id: str, shift_ids: list[str]) -> list[object]:
+        checked.append(worker_id)
+        return real_check(ctx, worker_id, shift_ids)
+
+    monkeypatch.setattr(greedy_module, "check_worker", counting)
+    s = generic_scenario(shifts=[day_shift(d, max_headcount=2) for d in range(1, 6)],
+                         workers=[worker("w1", work_rules={"min_total_minutes": 960}), worker("w2")])
+    chosen = greedy(s, "priority")
+    assert {w for w, _ in chosen} == {"w2"}
+    assert len(chosen) == 5
+    assert checked.count("w1") == 1
