@@ -236,19 +236,26 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
     if illegal:  # the greedy start cannot meet minimum rules: repair worker by worker
         _make_legal(run, search, check_ctx, illegal)
     bounds = _prove_levels(run, search, fill, levels, caps)
-    penalties = _improve(run, search, fill, levels, bounds)
+    if illegal and _illegal_workers(scenario, check_ctx, run.solution):
+        penalties: list[PenaltyRecord] = []  # no legal roster to improve: the final check falls back
+        run.all_optimal = False
+    else:
+        penalties = _improve(run, search, fill, levels, bounds)
     for candidate in (run.solution, {k: 1 for k in start}, {k: 1 for k in kept}, {}):
         run.solution = candidate
         by_level = filled_by_level(search.shifts, (k for k, val in candidate.items() if val))
         filled = {p: by_level.get(p, 0) for p in levels}
-        roster = _roster(run, ctx, check_ctx, filled, bounds, dropped, build_seconds, penalties)
+        # judged before its open slots are explained: explaining takes seconds on big regions
+        roster = _roster(run, ctx, check_ctx, filled, bounds, dropped, build_seconds, penalties, explain=False)
         violations = check(scenario, roster, check_ctx).violations
         if not violations:
+            roster = _roster(run, ctx, check_ctx, filled, bounds, dropped, build_seconds, penalties)
             return SolveResult(roster, penalties, run.stages)
         # Never hand out an illegal roster: fall back to a simpler one, and say why.
         run.stages.append({"stage": "final check", "status": "REJECTED", "seconds": 0.0,
                            "violations": [v.message for v in violations[:5]]})
         run.all_optimal = False
+    roster = _roster(run, ctx, check_ctx, filled, bounds, dropped, build_seconds, penalties)
     unknown = roster.model_copy(update={"status": "unknown", "assignments": []})
     return SolveResult(unknown, [], run.stages)
 
@@ -454,7 +461,8 @@ def _apply_pins(run: _Run, ctx: EligibilityContext, check_ctx: CheckContext) -> 
 
 def _roster(run: _Run, ctx: EligibilityContext, check_ctx: CheckContext, filled: dict[int, int],
             bounds: dict[int, int], dropped: list[DroppedPin], build_seconds: float,
-            penalties: list[PenaltyRecord]) -> Roster:
+            penalties: list[PenaltyRecord], *, explain: bool = True) -> Roster:
+    """The roster of ``run.solution``; ``explain`` says why each open slot stayed open."""
     scenario = run.scenario
     assigned = [(s, w) for (w, s), val in run.solution.items() if val]
     order = {s.id: i for i, s in enumerate(scenario.shifts)}
@@ -462,7 +470,7 @@ def _roster(run: _Run, ctx: EligibilityContext, check_ctx: CheckContext, filled:
     count: dict[str, int] = defaultdict(int)
     for s, _ in assigned:
         count[s] += 1
-    unfilled = explain_unfilled(scenario, ctx, check_ctx, run.v, assigned, count)
+    unfilled = explain_unfilled(scenario, ctx, check_ctx, run.v, assigned, count) if explain else []
     totals: dict[int, int] = defaultdict(int)
     for s in scenario.shifts:
         totals[s.priority] += s.headcount

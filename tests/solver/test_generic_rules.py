@@ -128,6 +128,21 @@ def test_workers_repaired_without_filling_once_filling_keeps_failing(
     assert repair["status"] == "FEASIBLE"
 
 
+def test_a_minimum_no_roster_can_meet_ends_unknown_and_hands_out_nothing() -> None:
+    """``w1`` needs 40 h but only four 8-hour shifts exist: the repair cannot make the
+    roster legal, so the stage says ``INCOMPLETE``, no roster is handed out, and the
+    result is ``unknown`` with no assignments, never an illegal roster."""
+    s = generic_scenario(shifts=[day_shift(d) for d in range(1, 5)],
+                         workers=[worker("w1", work_rules={"min_total_minutes": 2400})])
+    handed_out: list[list[tuple[str, str]]] = []
+    result = solve(s, SolverConfig(time_limit_s=5, workers=2, seed=1, on_roster=handed_out.append))
+    assert result.roster.status == "unknown"
+    assert result.roster.assignments == []
+    assert handed_out == []
+    repair = next(st for st in result.stages if st["stage"] == "first legal roster")
+    assert repair["status"] == "INCOMPLETE" and repair["unrepaired_workers"] == 1
+
+
 def test_every_roster_handed_out_meets_the_minimums() -> None:
     """The greedy start breaks ``min_total_minutes`` here, so it is never handed out as an
     incumbent (a service stores those, and may publish one after a cancel)."""
