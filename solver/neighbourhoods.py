@@ -168,9 +168,10 @@ class NeighbourhoodSearch:
                 if sh.headcount > taken[sid] and self.eligible.get(sid)}
 
     def _group_around_open_slots(self, open_places: dict[str, int], roster: set[Pair]) -> set[str]:
-        """Candidates for a random open shift and the other open shifts of its day (half
-        the group), then *relief*: workers who could take over a shift a candidate holds
-        within a day of it, so the candidate is free to move (the rest of the group).
+        """Candidates for a random open shift and the other open shifts of its day
+        (``CANDIDATE_SHARE`` of the group), then *relief*: workers who could take over a
+        shift a candidate holds within a day of it, so the candidate is free to move
+        (the rest of the group; more candidates if too few relieve).
 
         A chain "B takes A's shift, A takes the open slot" needs both in one group;
         candidates alone are often all tied up by the work they already hold.
@@ -231,7 +232,7 @@ class NeighbourhoodSearch:
             if pair in v.x:
                 model.add(v.x[pair] == 1)
         current = {k for k in v.x if k in roster}
-        if soft or fill_objective:  # (a fixed search would follow the hint, not its own order)
+        if soft or fill_objective:  # for any legal part, a hint of the broken part only misleads
             for key, lit in v.x.items():
                 model.add_hint(lit, int(key in current))
         fill = fill_by_priority(v) if soft or fill_objective else {}
