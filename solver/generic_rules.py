@@ -169,32 +169,34 @@ def add_forbidden_successions(v: Variables) -> None:
         return
     one = timedelta(days=1)
     for worker in v.active_workers():
-        placed_on: dict[tuple[str | None, date], list[Placed]] = defaultdict(list)
-        for p in v.placed(worker.id):
-            placed_on[p.item.label, p.item.start_date].append(p)
-        for (label, day), firsts in placed_on.items():
-            seconds = [p for b in sorted(followers.get(label, ())) for p in placed_on.get((b, day + one), ())]
-            if not seconds:
-                continue
-            free = [p.lit for p in seconds if p.lit is not None]
-            if len(free) == len(seconds) and _overlap_pairwise(seconds):
-                # no-overlap already allows one of them: one at-most-one per first shift
-                for first in firsts:
-                    if first.lit is None:
-                        v.model.add_bool_and([~lit for lit in free])
-                    else:
-                        v.model.add_at_most_one([first.lit, *free])
-                continue
-            for second in seconds:
-                for first in firsts:
-                    if first.lit is None and second.lit is None:
-                        continue  # fixed work alone: an input warning
-                    if first.lit is None:
-                        v.model.add(second.lit == 0)
-                    elif second.lit is None:
-                        v.model.add(first.lit == 0)
-                    else:
-                        v.model.add_bool_or([~first.lit, ~second.lit])
+        by_day = v.placed_by_day(worker.id)
+        for day, items in by_day.items():
+            for first in items:
+                banned = followers.get(first.item.label or "", set())
+                seconds = [p for p in by_day.get(day + one, ()) if p.item.label in banned]
+                if seconds:
+                    _forbid_after(v, first, seconds)
+
+
+def _forbid_after(v: Variables, first: Placed, seconds: list[Placed]) -> None:
+    """None of ``seconds`` with ``first``: one at-most-one when no-overlap already keeps
+    ``seconds`` apart, else a clause per pair."""
+    free = [p.lit for p in seconds if p.lit is not None]
+    if len(free) == len(seconds) and _overlap_pairwise(seconds):
+        if first.lit is None:
+            v.model.add_bool_and([~lit for lit in free])
+        else:
+            v.model.add_at_most_one([first.lit, *free])
+        return
+    for second in seconds:
+        if first.lit is None and second.lit is None:
+            continue  # fixed work alone: an input warning
+        if first.lit is None:
+            v.model.add(second.lit == 0)
+        elif second.lit is None:
+            v.model.add(first.lit == 0)
+        else:
+            v.model.add_bool_or([~first.lit, ~second.lit])
 
 
 def _overlap_pairwise(placed: list[Placed]) -> bool:
@@ -211,13 +213,10 @@ def add_max_shifts_per_day(v: Variables) -> None:
     if cap is None:
         return
     for worker in v.active_workers():
-        by_date: dict[date, list[cp_model.IntVar | None]] = defaultdict(list)
-        for p in v.placed(worker.id):
-            by_date[p.item.start_date].append(p.lit)
-        for day, lits in by_date.items():
-            terms = [(1, lit) for lit in lits if lit is not None]
+        for day, items in v.placed_by_day(worker.id).items():
+            terms = [(1, p.lit) for p in items if p.lit is not None]
             if terms:
-                v.cap((worker.id, "per-day", day), terms, len(lits) - len(terms), cap)
+                v.cap((worker.id, "per-day", day), terms, len(items) - len(terms), cap)
 
 
 GENERIC_RULES = (

@@ -232,10 +232,11 @@ class NeighbourhoodSearch:
             if pair in v.x:
                 model.add(v.x[pair] == 1)
         current = {k for k in v.x if k in roster}
-        if soft or fill_objective:  # for any legal part, a hint of the broken part only misleads
+        any_legal = not (soft or fill_objective)  # no objective: the first legal part found
+        if not any_legal:  # (for any legal part, a hint of the broken part only misleads)
             for key, lit in v.x.items():
                 model.add_hint(lit, int(key in current))
-        fill = fill_by_priority(v) if soft or fill_objective else {}
+        fill = {} if any_legal else fill_by_priority(v)
         terms = soft_terms(v) if soft else []
         solver = cp_model.CpSolver()
         baseline: float | None = None
@@ -253,7 +254,7 @@ class NeighbourhoodSearch:
             model.maximize(sum(self.weights[p] * expr for p, expr in fill.items()))
         solver.parameters.max_time_in_seconds = max(0.1, min(seconds, deadline - time.monotonic()))
         solver.parameters.num_workers = self.workers
-        if not (soft or fill_objective):  # any legal part: a wider portfolio, no presolve, finds one far sooner
+        if any_legal:  # a wider portfolio without presolve finds one far sooner
             solver.parameters.num_workers = FEASIBILITY_PORTFOLIO
             solver.parameters.cp_model_presolve = False
         solver.parameters.random_seed = self.rng.randrange(1 << 30)

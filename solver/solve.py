@@ -233,10 +233,10 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
     search = NeighbourhoodSearch(scenario, timeline, ctx, eligible, kept, lexicographic_weights(caps),
                                  seed=config.seed, workers=config.workers)
     illegal = _illegal_workers(scenario, check_ctx, run.solution) if dropped_pairs else start_illegal
-    if illegal:  # the greedy start cannot meet minimum rules: repair worker by worker
-        _make_legal(run, search, check_ctx, illegal)
+    # the greedy start cannot meet minimum rules: repair worker by worker
+    unrepaired = _make_legal(run, search, check_ctx, illegal) if illegal else []
     bounds = _prove_levels(run, search, fill, levels, caps)
-    if illegal and _illegal_workers(scenario, check_ctx, run.solution):
+    if unrepaired and _illegal_workers(scenario, check_ctx, run.solution):
         penalties: list[PenaltyRecord] = []  # no legal roster to improve: the final check falls back
         run.all_optimal = False
     else:
@@ -245,18 +245,16 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
         run.solution = candidate
         by_level = filled_by_level(search.shifts, (k for k, val in candidate.items() if val))
         filled = {p: by_level.get(p, 0) for p in levels}
-        # judged before its open slots are explained: explaining takes seconds on big regions
-        roster = _roster(run, ctx, check_ctx, filled, bounds, dropped, build_seconds, penalties, explain=False)
+        roster = _roster(run, ctx, check_ctx, filled, bounds, dropped, build_seconds, penalties)
         violations = check(scenario, roster, check_ctx).violations
         if not violations:
-            roster = _roster(run, ctx, check_ctx, filled, bounds, dropped, build_seconds, penalties)
-            return SolveResult(roster, penalties, run.stages)
+            return SolveResult(_explained(roster, scenario, ctx, check_ctx, run.v), penalties, run.stages)
         # Never hand out an illegal roster: fall back to a simpler one, and say why.
         run.stages.append({"stage": "final check", "status": "REJECTED", "seconds": 0.0,
                            "violations": [v.message for v in violations[:5]]})
         run.all_optimal = False
-    roster = _roster(run, ctx, check_ctx, filled, bounds, dropped, build_seconds, penalties)
-    unknown = roster.model_copy(update={"status": "unknown", "assignments": []})
+    unknown = _explained(roster, scenario, ctx, check_ctx, run.v).model_copy(
+        update={"status": "unknown", "assignments": []})
     return SolveResult(unknown, [], run.stages)
 
 
@@ -286,10 +284,11 @@ def _illegal_workers(scenario: Scenario, check_ctx: CheckContext,
 
 
 def _make_legal(run: _Run, search: NeighbourhoodSearch, check_ctx: CheckContext,
-                workers: list[str]) -> None:
+                workers: list[str]) -> list[str]:
     """A legal roster from an illegal start, one worker at a time (see
     :meth:`NeighbourhoodSearch.make_legal`); the whole model is hinted with it.
-    The stage says ``INCOMPLETE`` (and how many workers) when time ran out first."""
+    Returns the workers still illegal: the stage says ``INCOMPLETE`` (and how many)
+    when time ran out first."""
     began = time.monotonic()
     pairs = {k for k, val in run.solution.items() if val}
     pairs = search.make_legal(pairs, workers, began + run.remaining() * FIRST_LEGAL_SHARE)
@@ -300,9 +299,9 @@ def _make_legal(run: _Run, search: NeighbourhoodSearch, check_ctx: CheckContext,
     if still:
         record["unrepaired_workers"] = len(still)
     run.stages.append(record)
-    if still:
-        return
-    _hand_out(run.config, run.started, "first legal roster", run.solution, run.total_slots, run.total_slots)
+    if not still:
+        _hand_out(run.config, run.started, "first legal roster", run.solution, run.total_slots, run.total_slots)
+    return still
 
 
 Fill = dict[int, cp_model.LinearExprT]
@@ -461,16 +460,12 @@ def _apply_pins(run: _Run, ctx: EligibilityContext, check_ctx: CheckContext) -> 
 
 def _roster(run: _Run, ctx: EligibilityContext, check_ctx: CheckContext, filled: dict[int, int],
             bounds: dict[int, int], dropped: list[DroppedPin], build_seconds: float,
-            penalties: list[PenaltyRecord], *, explain: bool = True) -> Roster:
-    """The roster of ``run.solution``; ``explain`` says why each open slot stayed open."""
+            penalties: list[PenaltyRecord]) -> Roster:
+    """The roster of ``run.solution``, its open slots not yet explained (:func:`_explained`)."""
     scenario = run.scenario
     assigned = [(s, w) for (w, s), val in run.solution.items() if val]
     order = {s.id: i for i, s in enumerate(scenario.shifts)}
     assigned.sort(key=lambda sw: (order[sw[0]], sw[1]))
-    count: dict[str, int] = defaultdict(int)
-    for s, _ in assigned:
-        count[s] += 1
-    unfilled = explain_unfilled(scenario, ctx, check_ctx, run.v, assigned, count) if explain else []
     totals: dict[int, int] = defaultdict(int)
     for s in scenario.shifts:
         totals[s.priority] += s.headcount
@@ -483,7 +478,6 @@ def _roster(run: _Run, ctx: EligibilityContext, check_ctx: CheckContext, filled:
         scenario=scenario.name,
         status=status,
         assignments=[Assignment(shift=s, worker=w) for s, w in assigned],
-        unfilled=unfilled,
         dropped_pins=dropped or None,
         penalties=[Penalty(worker=p.worker, rule=p.name, points=p.points) for p in penalties] or None,
         objective=Objective(
@@ -504,6 +498,17 @@ def _roster(run: _Run, ctx: EligibilityContext, check_ctx: CheckContext, filled:
             "stages": run.stages,
         },
     )
+
+
+def _explained(roster: Roster, scenario: Scenario, ctx: EligibilityContext, check_ctx: CheckContext,
+               v: Variables) -> Roster:
+    """``roster`` with the reason each open slot stayed open: only for the roster handed
+    out, since explaining takes seconds on large regions."""
+    assigned = [(a.shift, a.worker) for a in roster.assignments]
+    count: dict[str, int] = defaultdict(int)
+    for s, _ in assigned:
+        count[s] += 1
+    return roster.model_copy(update={"unfilled": explain_unfilled(scenario, ctx, check_ctx, v, assigned, count)})
 
 
 def _penalties(terms: list[PenaltyTerm], values: list[int] | None) -> list[PenaltyRecord]:

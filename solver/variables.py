@@ -113,6 +113,15 @@ class Variables:
             self.model.add(sum(c * lit for c, lit in terms) <= residual)
         self._caps.clear()
 
+    def placed_by_day(self, worker_id: str) -> dict[date, list[Placed]]:
+        """:meth:`placed` by local start date (cached; do not mutate)."""
+        if worker_id not in self._placed_by_day:
+            by_day: dict[date, list[Placed]] = defaultdict(list)
+            for p in self.placed(worker_id):
+                by_day[p.item.start_date].append(p)
+            self._placed_by_day[worker_id] = dict(by_day)
+        return self._placed_by_day[worker_id]
+
     def day_flag(self, worker_id: str, day: date, *, nights_only: bool) -> cp_model.IntVar | int:
         """Exactly "the worker starts a (night) item on ``day``": a literal, or 1/0 when fixed.
 
@@ -121,13 +130,8 @@ class Variables:
         key = (worker_id, "N" if nights_only else "D", day)
         if key in self._day_vars:
             return self._day_vars[key]
-        if worker_id not in self._placed_by_day:
-            by_day: dict[date, list[Placed]] = defaultdict(list)
-            for p in self.placed(worker_id):
-                by_day[p.item.start_date].append(p)
-            self._placed_by_day[worker_id] = by_day
         lits = []
-        for p in self._placed_by_day[worker_id].get(day, ()):
+        for p in self.placed_by_day(worker_id).get(day, ()):
             if nights_only and not p.item.night:
                 continue
             if p.lit is None:
