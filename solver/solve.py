@@ -43,6 +43,7 @@ from flexpool.model import (
     Scenario,
 )
 from flexpool.timeline import Timeline
+from solver.columns import ColumnGeneration
 from solver.explain import explain_unfilled
 from solver.greedy import greedy_assignments
 from solver.neighbourhoods import NeighbourhoodSearch, lexicographic_weights
@@ -59,6 +60,9 @@ FILL_SHARE_SMALL, FILL_SHARE = 0.6, 0.7  # of what is left then, for neighbourho
 SOFT_EVALUATION_RESERVE = 0.1  # of the time, kept for scoring the wishes and explaining open slots
 MIN_STAGE_SECONDS, MIN_LARGE_STAGE_SECONDS = 0.1, 5.0
 HINT_COMPLETION_SECONDS = 5.0  # a whole large model needs seconds to presolve
+PATTERN_MODEL_VARIABLES = EXACT_MODEL_VARIABLES  # up to this, a column-generation dive first
+PATTERN_SHARE = 0.5  # of the time left, at most, for the dive
+PATTERN_MAX_WEIGHT = 10 ** 9  # above this an open place's cost would swamp the master LP's precision
 FIRST_LEGAL_SHARE = 0.9  # of the time left, at most, to repair an illegal greedy start (without it: no roster)
 
 
@@ -235,6 +239,8 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
     illegal = _illegal_workers(scenario, check_ctx, run.solution) if dropped_pairs else start_illegal
     # the greedy start cannot meet minimum rules: repair worker by worker
     unrepaired = _make_legal(run, search, check_ctx, illegal) if illegal else []
+    if whole and not unrepaired and len(v.x) <= PATTERN_MODEL_VARIABLES:
+        _dive_patterns(run, search, caps)
     bounds = _prove_levels(run, search, fill, levels, caps)
     if unrepaired and _illegal_workers(scenario, check_ctx, run.solution):
         penalties: list[PenaltyRecord] = []  # no legal roster to improve: the final check falls back
@@ -304,6 +310,32 @@ def _make_legal(run: _Run, search: NeighbourhoodSearch, check_ctx: CheckContext,
     return still
 
 
+def _dive_patterns(run: _Run, search: NeighbourhoodSearch, caps: dict[int, int]) -> None:
+    """A roster of one work pattern per worker by column generation (:mod:`solver.columns`),
+    kept when it beats the legal start: more filling, or as much and fewer penalties."""
+    began = time.monotonic()
+    columns = ColumnGeneration(run.scenario, search.timeline, search.eligibility, search.eligible,
+                               search.pinned, lexicographic_weights(caps), seed=run.config.seed)
+    if columns.largest_weight > PATTERN_MAX_WEIGHT:
+        return
+    start = {k for k, val in run.solution.items() if val}
+    columns.add_roster(start)
+    dived = columns.dive(began + run.remaining() * PATTERN_SHARE, run.config.workers)
+    record: dict[str, object] = {"stage": "patterns", "status": "NOT FOUND", "rounds": columns.rounds,
+                                 "patterns": sum(len(p) for p in columns.patterns.values())}
+    if columns.lp_bound is not None:
+        record["lp_bound"] = round(columns.lp_bound, 2)
+    if dived is not None:
+        record["status"] = "FEASIBLE"
+        record["value"] = len(dived)
+        dived_cost, start_cost = columns.cost(dived), columns.cost(start)
+        if dived_cost is not None and (start_cost is None or dived_cost < start_cost):
+            run.solution, run.full_solution = {k: 1 for k in dived}, None
+            _hand_out(run.config, run.started, "patterns", run.solution, run.total_slots, run.total_slots)
+    record["seconds"] = round(time.monotonic() - began, 2)
+    run.stages.append(record)
+
+
 Fill = dict[int, cp_model.LinearExprT]
 
 
@@ -333,6 +365,8 @@ def _prove_levels(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: li
             break
         best = dict(run.solution)
         run.model.maximize(fill[level])
+        if run.full_solution is None:  # a start CP-SAT can take as it is, auxiliaries too
+            run.full_solution = _complete_hint(run)
         _, _, bound = run.run_stage(f"priority {level}", budget, level_total=caps[level])
         if bound is not None:
             bounds[level] = min(caps[level], bound)
@@ -400,8 +434,7 @@ def _complete_hint(run: _Run) -> list[int] | None:
     A roster from neighbourhoods fixes only the assignment literals; solving a
     copy of the model with them fixed fills in the auxiliaries in a moment.
     """
-    probe = run.model.clone()
-    probe.clear_objective()
+    probe = run.model.clone()  # with the objective: auxiliaries bounded one way only take their best
     for key, lit in run.v.x.items():
         probe.add(probe.get_bool_var_from_proto_index(lit.index) == run.solution.get(key, 0))
     solver = cp_model.CpSolver()

@@ -1,0 +1,391 @@
+"""Column generation: rosters as a choice of one whole *work pattern* per worker.
+
+Every hard rule is per worker; workers meet only in a shift's headcount. So a
+roster is one legal pattern (a set of shifts) per worker, and the region's
+problem is which pattern each worker gets (Dantzig-Wolfe decomposition, the
+branch-and-price method of the nurse-rostering literature, e.g. Curtois & Qu,
+*Computational results on new staff scheduling benchmark instances*, 2014):
+
+- the **master** (an LP, GLOP) picks a mix of known patterns per worker and pays
+  ``fill_weight`` per open slot, ``over_cost`` per place beyond the headcount and
+  each pattern's soft penalty;
+- the **pricing** model of a worker (a one-worker CP-SAT model with every hard
+  rule) finds the pattern of least reduced cost under the master's prices for the
+  places; every pattern it meets on the way with a negative reduced cost joins;
+- a **dive** turns the LP into a roster: fix the pattern the LP is surest of,
+  price again, repeat until every worker has one.
+
+Filling comes first (spec, Weights): an open place of the lowest level costs
+more than every soft penalty together can differ, and each level outweighs all
+below it. The LP's value is the literature's column-generation lower bound
+(e.g. 1140.6 on Curtois Instance5, against its published bound of 1141).
+Each pricing model is built once; only its objective changes between rounds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+from flexpool.eligibility import EligibilityContext
+from flexpool.model import Scenario
+from flexpool.timeline import Timeline
+from solver.objective import soft_terms
+from solver.rules import add_hard_rules
+from solver.variables import Variables
+
+Pair = tuple[str, str]  # (worker, shift)
+PRICING_SECONDS = 0.5  # per worker and round; the least reduced cost is usually found in milliseconds
+REDUCED_COST_EPS = 1e-6
+INTEGRAL_EPS = 1e-6
+FINISH_SHARE = 0.15  # of a dive's time, kept for an integer master when the dive runs short
+PARTIAL_PRICING = 1  # 1: every worker is priced each round (partial pricing dived worse on Curtois 5-8)
+DIVE_ROUNDS = 3  # pricing rounds after each fix (not to convergence: a dive is a heuristic)
+SHARED_TERM = "over-staffing"  # paid by a shift, so the master prices it, not a worker's pattern
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One worker's part of a roster: the shifts worked and their soft penalty."""
+
+    worker: str
+    shifts: frozenset[str]
+    penalty: int
+
+
+@dataclass(frozen=True)
+class _Master:
+    """A solved master LP: prices of the places, each worker's dual, its value, and
+    the share of every pattern in use (``(worker, index)``)."""
+
+    prices: dict[str, float]
+    worker_duals: dict[str, float]
+    value: float
+    shares: dict[tuple[str, int], float]
+
+
+@dataclass
+class _Pricing:
+    """A worker's one-worker model, kept between rounds."""
+
+    model: cp_model.CpModel
+    v: Variables
+    terms: list[cp_model.LinearExprT]
+
+
+@dataclass
+class ColumnGeneration:
+    """Patterns per worker, priced against a master LP (see the module docstring).
+
+    ``level_weights`` rank the priority levels (one slot of a level outweighs every
+    lower slot, :func:`solver.neighbourhoods.lexicographic_weights`); each is
+    multiplied by more than the soft penalties' range, so filling comes first.
+    """
+
+    scenario: Scenario
+    timeline: Timeline
+    eligibility: EligibilityContext
+    eligible: dict[str, list[str]]
+    pinned: set[Pair]
+    level_weights: dict[int, int]
+    seed: int = 0
+    patterns: dict[str, list[Pattern]] = field(default_factory=dict)
+    lp_bound: float | None = None  # the master LP's value when no pattern priced out
+    rounds: int = 0
+    fixed: dict[str, Pattern] = field(default_factory=dict)  # while diving
+
+    def __post_init__(self) -> None:
+        self.shifts = {s.id: s for s in self.scenario.shifts}
+        shifts_of: dict[str, list[str]] = defaultdict(list)
+        for sid, ws in self.eligible.items():
+            for w in ws:
+                shifts_of[w].append(sid)
+        self._pricing = {w: self._pricing_model(w, sids) for w, sids in shifts_of.items()}
+        self._known: set[tuple[str, frozenset[str]]] = set()
+        self._cursor = 0  # the next worker to price (partial pricing goes round the workers)
+        heads, extra = self._master_rows()
+        soft_range = sum(_magnitude(p.model, p.terms) for p in self._pricing.values()) + sum(
+            self.shifts[sid].over_cost * extra[sid] for sid in self.shifts)
+        self.fill_weight = {sid: self.level_weights.get(sh.priority, 0) * (soft_range + 1)
+                            for sid, sh in self.shifts.items() if heads[sid]}
+        self._no_pattern_cost = 2 * (soft_range + 1 + sum(w * heads[sid] for sid, w in self.fill_weight.items()))
+
+    @property
+    def largest_weight(self) -> int:
+        """The master's largest cost coefficient (an LP needs it moderate)."""
+        return max(self.fill_weight.values(), default=0)
+
+    def _pricing_model(self, worker: str, shift_ids: list[str]) -> _Pricing:
+        model = cp_model.CpModel()
+        v = Variables.build(model, self.scenario, self.timeline, self.eligibility,
+                            {sid: [worker] for sid in shift_ids})
+        add_hard_rules(v)
+        for w, sid in self.pinned:
+            if w == worker and (w, sid) in v.x:
+                model.add(v.x[w, sid] == 1)
+        terms = [t.expr for t in soft_terms(v) if t.name != SHARED_TERM]
+        return _Pricing(model, v, terms)
+
+    # ---------------------------------------------------------------- columns
+
+    def add_roster(self, roster: set[Pair]) -> None:
+        """A roster's patterns (each worker's part, even when empty) as columns."""
+        parts: dict[str, set[str]] = {w: set() for w in self._pricing}
+        for w, s in roster:
+            if w in parts:
+                parts[w].add(s)
+        for w, shifts in parts.items():
+            penalty = self._penalty_of(w, shifts)
+            if penalty is not None:
+                self._add(Pattern(w, frozenset(shifts), penalty))
+
+    def _add(self, pattern: Pattern) -> bool:
+        key = (pattern.worker, pattern.shifts)
+        if key in self._known:
+            return False
+        self._known.add(key)
+        self.patterns.setdefault(pattern.worker, []).append(pattern)
+        return True
+
+    def _penalty_of(self, worker: str, shifts: set[str]) -> int | None:
+        """The soft penalty of a pattern, or None when it breaks a rule."""
+        p = self._pricing[worker]
+        probe = p.model.clone()
+        for (_, sid), lit in p.v.x.items():
+            probe.add(probe.get_bool_var_from_proto_index(lit.index) == int(sid in shifts))
+        probe.minimize(sum(p.terms))
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = 1.0
+        solver.parameters.num_workers = 1
+        if solver.solve(probe) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return round(solver.objective_value)
+
+    # ---------------------------------------------------------------- rounds
+
+    def generate(self, deadline: float, max_rounds: int | None = None) -> _Master | None:
+        """Price patterns in until none has a negative reduced cost, ``max_rounds``
+        rounds, or the deadline; the last master LP solved (None when it could not be
+        solved).
+
+        *Partial pricing*: a round prices workers in turn only until
+        ``1 / PARTIAL_PRICING`` of them gave new patterns, then the LP is solved
+        again; the prices are fresher and a round far cheaper. Converged means
+        every worker priced once since the last new pattern.
+        """
+        order = [w for w in self._pricing if w not in self.fixed]
+        batch = max(1, len(order) // PARTIAL_PRICING)
+        quiet, quiet_exact, rounds = 0, True, 0  # workers priced against this LP with nothing new
+        while True:
+            master = self._solve_master_lp()
+            if master is None or not order or time.monotonic() >= deadline or rounds == max_rounds:
+                return master
+            rounds += 1
+            self.rounds += 1
+            gave = priced = 0
+            while gave < batch and priced < len(order) and quiet < len(order):
+                if time.monotonic() >= deadline:
+                    return master
+                worker = order[self._cursor % len(order)]
+                self._cursor += 1
+                priced += 1
+                new, exact = self._price(worker, master.prices, master.worker_duals.get(worker, 0.0), deadline)
+                if new:
+                    gave += 1
+                else:
+                    quiet += 1
+                    quiet_exact &= exact
+            if gave == 0 and quiet >= len(order):
+                if quiet_exact and not self.fixed:
+                    self.lp_bound = master.value
+                return master
+            if gave:  # the LP changes: every worker is priced against it afresh
+                quiet, quiet_exact = 0, True
+
+    def dive(self, deadline: float, workers: int = 2) -> set[Pair] | None:
+        """A roster by *diving*: solve the master LP by column generation, fix the
+        pattern the LP is surest of (every pattern at 1, else the largest share),
+        and repeat until each worker has one.
+
+        Short of time (``FINISH_SHARE`` of what is left when the dive began), the
+        workers not yet fixed get their patterns from an integer master (CP-SAT over
+        the known patterns, hinted with the LP's largest shares). None when no roster
+        was found.
+        """
+        self.fixed.clear()
+        finish = FINISH_SHARE * max(0.0, deadline - time.monotonic())
+        master: _Master | None = None
+        try:
+            while time.monotonic() < deadline - finish:
+                master = self.generate(deadline - finish, DIVE_ROUNDS if self.fixed else None)
+                if master is None:
+                    return None
+                surest = sorted(((share, worker, i) for (worker, i), share in master.shares.items()
+                                 if worker not in self.fixed), reverse=True)
+                if not surest:  # every worker in the LP has a pattern; one without any has no part
+                    if len(self.fixed) < len(self._pricing):
+                        return None
+                    return {(w, s) for w, pattern in self.fixed.items() for s in pattern.shifts}
+                whole = [(worker, i) for share, worker, i in surest if share > 1 - INTEGRAL_EPS]
+                for worker, i in whole or [surest[0][1:]]:
+                    self.fixed[worker] = self.patterns[worker][i]
+            return self._integer_master(deadline - time.monotonic(), master, workers)
+        finally:
+            self.fixed.clear()
+
+    def _integer_master(self, seconds: float, master: _Master | None, workers: int) -> set[Pair] | None:
+        """One known pattern per worker (fixed workers keep theirs), the cheapest mix
+        CP-SAT finds in ``seconds``; hinted with the patterns the LP used most."""
+        model = cp_model.CpModel()
+        heads, extra = self._master_rows()
+        count: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+        cost: list[cp_model.LinearExprT] = []
+        options: dict[str, list[tuple[cp_model.IntVar, Pattern]]] = {}
+        shares = master.shares if master else {}
+        for worker in self._pricing:
+            patterns = [self.fixed[worker]] if worker in self.fixed else self.patterns.get(worker, [])
+            if not patterns:
+                return None
+            lits = [model.new_bool_var(f"pick[{worker},{i}]") for i in range(len(patterns))]
+            model.add_exactly_one(lits)
+            options[worker] = list(zip(lits, patterns, strict=True))
+            best = max(range(len(patterns)), key=lambda i: shares.get((worker, i), 0.0))
+            for i, (lit, pattern) in enumerate(options[worker]):
+                model.add_hint(lit, int(i == best))
+                cost.append(pattern.penalty * lit)
+                for sid in pattern.shifts:
+                    count[sid].append(lit)
+        for sid, lits in count.items():
+            assigned = sum(lits)
+            model.add(assigned <= heads[sid] + extra[sid])
+            if heads[sid]:
+                open_places = model.new_int_var(0, heads[sid], f"open[{sid}]")
+                model.add(open_places >= heads[sid] - assigned)
+                cost.append(self.fill_weight.get(sid, 0) * open_places)
+            if extra[sid] and self.shifts[sid].over_cost:
+                over = model.new_int_var(0, extra[sid], f"over[{sid}]")
+                model.add(over >= assigned - heads[sid])
+                cost.append(self.shifts[sid].over_cost * over)
+        open_elsewhere = sum(self.fill_weight.get(sid, 0) * heads[sid] for sid in self.shifts if sid not in count)
+        model.minimize(sum(cost) + open_elsewhere)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.1, seconds)
+        solver.parameters.num_workers = workers
+        solver.parameters.random_seed = self.seed
+        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return {(worker, sid) for worker, picks in options.items() for lit, pattern in picks
+                if solver.boolean_value(lit) for sid in pattern.shifts}
+
+    def _price(self, worker: str, prices: dict[str, float], dual: float,
+               deadline: float) -> tuple[int, bool]:
+        """Patterns of negative reduced cost for ``worker``; (how many were new,
+        whether the least reduced cost was proven)."""
+        p = self._pricing[worker]
+        p.model.clear_objective()
+        priced = [(sid, prices.get(sid, 0.0)) for (_, sid) in p.v.x]
+        p.model.minimize(sum(p.terms) - sum(price * p.v.x[worker, sid] for sid, price in priced if price))
+        found: list[Pattern] = []
+
+        class Collect(cp_model.CpSolverSolutionCallback):
+            def on_solution_callback(self) -> None:
+                if self.objective_value - dual < -REDUCED_COST_EPS:
+                    shifts = frozenset(sid for (_, sid), lit in p.v.x.items() if self.boolean_value(lit))
+                    penalty = sum(self.value(t) for t in p.terms)
+                    found.append(Pattern(worker, shifts, penalty))
+
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.05, min(PRICING_SECONDS, deadline - time.monotonic()))
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = self.seed
+        solver.parameters.linearization_level = 2  # 23 ms a pricing on Curtois Instance8, against 34
+        status = solver.solve(p.model, Collect())
+        return sum(self._add(pattern) for pattern in found), status == cp_model.OPTIMAL
+
+    def _master_rows(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Per shift: its headcount and the most places beyond it."""
+        heads = {sid: sh.headcount for sid, sh in self.shifts.items()}
+        extra = {sid: max(0, sh.places - sh.headcount) for sid, sh in self.shifts.items()}
+        return heads, extra
+
+    def _solve_master_lp(self) -> _Master | None:
+        lp = pywraplp.Solver.CreateSolver("GLOP")
+        heads, extra = self._master_rows()
+        cover = {sid: lp.Constraint(heads[sid], heads[sid], f"cover[{sid}]") for sid in self.shifts}
+        objective = lp.Objective()
+        for sid, row in cover.items():
+            if heads[sid]:
+                open_var = lp.NumVar(0, heads[sid], f"open[{sid}]")
+                row.SetCoefficient(open_var, 1)
+                objective.SetCoefficient(open_var, self.fill_weight.get(sid, 0))
+            if extra[sid]:
+                over = lp.NumVar(0, extra[sid], f"over[{sid}]")
+                row.SetCoefficient(over, -1)
+                objective.SetCoefficient(over, self.shifts[sid].over_cost)
+        choose, shares = {}, {}
+        for worker in self._pricing:
+            choose[worker] = lp.Constraint(1, 1, f"one[{worker}]")
+            # no pattern yet (the empty part may break a minimum): an artificial one, dearer
+            # than any roster, keeps the LP feasible and prices the worker's first pattern in
+            artificial = lp.NumVar(0, 1, f"none[{worker}]")
+            choose[worker].SetCoefficient(artificial, 1)
+            objective.SetCoefficient(artificial, self._no_pattern_cost)
+        for worker, patterns in self.patterns.items():
+            for i, pattern in enumerate(patterns):
+                if worker in self.fixed and pattern is not self.fixed[worker]:
+                    continue
+                lam = shares[worker, i] = lp.NumVar(0, 1, f"lam[{worker},{i}]")
+                choose[worker].SetCoefficient(lam, 1)
+                objective.SetCoefficient(lam, pattern.penalty)
+                for sid in pattern.shifts:
+                    cover[sid].SetCoefficient(lam, 1)
+        objective.SetMinimization()
+        if lp.Solve() != pywraplp.Solver.OPTIMAL:
+            return None
+        return _Master(prices={sid: row.dual_value() for sid, row in cover.items()},
+                       worker_duals={w: row.dual_value() for w, row in choose.items()},
+                       value=objective.Value(),
+                       shares={k: lam.solution_value() for k, lam in shares.items()
+                               if lam.solution_value() > INTEGRAL_EPS})
+
+    # ---------------------------------------------------------------- cost
+
+    def cost(self, roster: set[Pair]) -> int | None:
+        """The master's cost of a roster: weighted open places, over-staffing and each
+        worker's soft penalty (None when a worker's part breaks a rule)."""
+        parts: dict[str, set[str]] = {w: set() for w in self._pricing}
+        count: dict[str, int] = defaultdict(int)
+        for w, sid in roster:
+            parts.setdefault(w, set()).add(sid)
+            count[sid] += 1
+        total = 0
+        for w, shifts in parts.items():
+            if w not in self._pricing:
+                continue
+            penalty = self._penalty_of(w, shifts)
+            if penalty is None:
+                return None
+            total += penalty
+        for sid, weight in self.fill_weight.items():
+            total += weight * max(0, self.shifts[sid].headcount - count[sid])
+        for sid, n in count.items():
+            total += self.shifts[sid].over_cost * max(0, n - self.shifts[sid].headcount)
+        return total
+
+
+def _magnitude(model: cp_model.CpModel, terms: list[cp_model.LinearExprT]) -> int:
+    """An upper bound on ``|sum(terms)|`` over the variables' domains."""
+    if not terms:
+        return 0
+    probe = model.clone()
+    probe.minimize(sum(terms))
+    objective, variables = probe.proto.objective, probe.proto.variables
+    bound = abs(objective.offset)
+    for var, coef in zip(objective.vars, objective.coeffs, strict=True):
+        domain = list(variables[var if var >= 0 else -var - 1].domain)  # (the proto's [-1] reads [0])
+        bound += abs(coef) * max(abs(domain[0]), abs(domain[-1]))
+    return int(bound)

@@ -1,0 +1,86 @@
+"""Column generation (:mod:`solver.columns`): one legal work pattern per worker,
+priced against a master LP whose value bounds every roster from below."""
+
+from __future__ import annotations
+
+import time
+
+from flexpool.checker import check
+from flexpool.eligibility import EligibilityContext, eligible_workers
+from flexpool.model import Assignment, Objective, Roster, Scenario
+from flexpool.timeline import Timeline
+from solver.columns import ColumnGeneration
+from tests.builders import scenario as scenario_of
+from tests.builders import worker
+from tests.generic_builders import HORIZON, LOOSE_RULES, day_shift, generic_scenario
+
+
+def columns_for(s: Scenario, pinned: set[tuple[str, str]] | None = None) -> ColumnGeneration:
+    timeline = Timeline.of(s)
+    ctx = EligibilityContext(s, timeline)
+    return ColumnGeneration(s, timeline, ctx, eligible_workers(ctx), pinned or set(),
+                            {p: 1 for p in range(1, 6)})
+
+
+def as_roster(pairs: set[tuple[str, str]]) -> Roster:
+    return Roster(scenario="t", status="feasible",
+                  assignments=[Assignment(shift=s, worker=w) for w, s in sorted(pairs)],
+                  objective=Objective(filled_slots=len(pairs), total_slots=0))
+
+
+def dived(s: Scenario, pinned: set[tuple[str, str]] | None = None) -> tuple[ColumnGeneration, set]:
+    columns = columns_for(s, pinned)
+    columns.add_roster(set())
+    pairs = columns.dive(time.monotonic() + 10)
+    assert pairs is not None
+    assert check(s, as_roster(pairs)).legal
+    return columns, pairs
+
+
+def two_workers(**w2_fields: object) -> Scenario:
+    """Four day shifts; w1 may work two of them, w2 one."""
+    return generic_scenario(
+        [0, 1, 2, 3],
+        workers=[worker("w1", work_rules={"max_total_minutes": 960}),
+                 worker("w2", work_rules={"max_total_minutes": 480}, **w2_fields)])
+
+
+def test_the_dive_fills_what_the_rules_allow() -> None:
+    _, pairs = dived(two_workers())
+    assert len(pairs) == 3
+
+
+def test_wishes_break_ties_between_equally_full_rosters() -> None:
+    _, pairs = dived(two_workers(preferences={"shifts": {"D3": 2}}))
+    assert ("w2", "D3") in pairs
+
+
+def test_filling_comes_before_a_wish() -> None:
+    s = generic_scenario([0], workers=[worker("w1", preferences={"shifts": {"D0": -50}})])
+    _, pairs = dived(s)
+    assert pairs == {("w1", "D0")}
+
+
+def test_the_lp_value_bounds_the_rosters_cost() -> None:
+    columns, pairs = dived(two_workers(preferences={"shifts": {"D3": 2}}))
+    assert columns.lp_bound is not None
+    cost = columns.cost(pairs)
+    assert cost is not None
+    assert columns.lp_bound <= cost + 1e-6
+    one_open = columns.fill_weight["D0"]
+    assert cost == one_open - 2  # one place open, the wish met
+
+
+def test_a_pin_is_in_every_pattern_of_its_worker() -> None:
+    columns, pairs = dived(two_workers(), pinned={("w2", "D0")})
+    assert ("w2", "D0") in pairs
+    assert all("D0" in p.shifts for p in columns.patterns["w2"])
+
+
+def test_a_worker_with_a_minimum_gets_a_legal_pattern() -> None:
+    s = scenario_of(horizon=HORIZON, rules=LOOSE_RULES,
+                    workers=[worker("w1", work_rules={"min_total_minutes": 960})],
+                    shifts=[day_shift(d, headcount=0, max_headcount=1, over_cost=1) for d in range(3)])
+    columns, pairs = dived(s)
+    assert len(pairs) == 2  # the minimum needs two shifts, over-staffing costs: no third
+    assert columns.cost(set()) is None  # working nothing breaks the minimum
