@@ -7,6 +7,9 @@
    one-worker models (:meth:`NeighbourhoodSearch.make_legal`).
 2. **Pins**: forced on the whole model; pins that became illegal are dropped
    and reported with the rule in the way.
+2a. **Patterns** (small models only, :mod:`solver.columns`): one legal work
+   pattern per worker by column generation and a dive; kept when it fills more
+   than the start, or as much with fewer penalties. The stages below start from it.
 3. **Levels 5 down to 1 on the whole model**: each stage maximises its level
    alone (so CP-SAT can prove it) while higher levels keep what they reached;
    no lower-priority slot or soft term can ever buy an open higher-priority
