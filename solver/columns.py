@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from ortools.linear_solver import pywraplp
@@ -43,7 +44,6 @@ PRICING_SECONDS = 0.5  # per worker and round; the least reduced cost is usually
 REDUCED_COST_EPS = 1e-6
 INTEGRAL_EPS = 1e-6
 FINISH_SHARE = 0.15  # of a dive's time, kept for an integer master when the dive runs short
-PARTIAL_PRICING = 1  # 1: every worker is priced each round (partial pricing dived worse on Curtois 5-8)
 DIVE_ROUNDS = 3  # pricing rounds after each fix (not to convergence: a dive is a heuristic)
 SHARED_TERM = "over-staffing"  # paid by a shift, so the master prices it, not a worker's pattern
 
@@ -93,6 +93,7 @@ class ColumnGeneration:
     pinned: set[Pair]
     level_weights: dict[int, int]
     seed: int = 0
+    workers: int = 2  # pricing models solved at once (one CP-SAT thread each)
     patterns: dict[str, list[Pattern]] = field(default_factory=dict)
     lp_bound: float | None = None  # the master LP's value when no pattern priced out
     rounds: int = 0
@@ -106,7 +107,6 @@ class ColumnGeneration:
                 shifts_of[w].append(sid)
         self._pricing = {w: self._pricing_model(w, sids) for w, sids in shifts_of.items()}
         self._known: set[tuple[str, frozenset[str]]] = set()
-        self._cursor = 0  # the next worker to price (partial pricing goes round the workers)
         heads, extra = self._master_rows()
         soft_range = sum(_magnitude(p.model, p.terms) for p in self._pricing.values()) + sum(
             self.shifts[sid].over_cost * extra[sid] for sid in self.shifts)
@@ -170,41 +170,25 @@ class ColumnGeneration:
     def generate(self, deadline: float, max_rounds: int | None = None) -> _Master | None:
         """Price patterns in until none has a negative reduced cost, ``max_rounds``
         rounds, or the deadline; the last master LP solved (None when it could not be
-        solved).
-
-        *Partial pricing*: a round prices workers in turn only until
-        ``1 / PARTIAL_PRICING`` of them gave new patterns, then the LP is solved
-        again; the prices are fresher and a round far cheaper. Converged means
-        every worker priced once since the last new pattern.
-        """
+        solved). A round prices every worker not fixed, ``workers`` at a time."""
         order = [w for w in self._pricing if w not in self.fixed]
-        batch = max(1, len(order) // PARTIAL_PRICING)
-        quiet, quiet_exact, rounds = 0, True, 0  # workers priced against this LP with nothing new
-        while True:
-            master = self._solve_master_lp()
-            if master is None or not order or time.monotonic() >= deadline or rounds == max_rounds:
-                return master
-            rounds += 1
-            self.rounds += 1
-            gave = priced = 0
-            while gave < batch and priced < len(order) and quiet < len(order):
+        rounds = 0
+        with ThreadPoolExecutor(max(1, self.workers)) as pool:
+            while True:
+                master = self._solve_master_lp()
+                if master is None or not order or time.monotonic() >= deadline or rounds == max_rounds:
+                    return master
+                rounds += 1
+                self.rounds += 1
+                priced = list(pool.map(
+                    lambda w, m=master: self._price(w, m.prices, m.worker_duals.get(w, 0.0), deadline), order))
                 if time.monotonic() >= deadline:
                     return master
-                worker = order[self._cursor % len(order)]
-                self._cursor += 1
-                priced += 1
-                new, exact = self._price(worker, master.prices, master.worker_duals.get(worker, 0.0), deadline)
-                if new:
-                    gave += 1
-                else:
-                    quiet += 1
-                    quiet_exact &= exact
-            if gave == 0 and quiet >= len(order):
-                if quiet_exact and not self.fixed:
-                    self.lp_bound = master.value
-                return master
-            if gave:  # the LP changes: every worker is priced against it afresh
-                quiet, quiet_exact = 0, True
+                added = sum(self._add(p) for found, _ in priced for p in found)
+                if added == 0:
+                    if all(exact for _, exact in priced) and not self.fixed:
+                        self.lp_bound = master.value
+                    return master
 
     def dive(self, deadline: float, workers: int = 2) -> set[Pair] | None:
         """A roster by *diving*: solve the master LP by column generation, fix the
@@ -282,9 +266,9 @@ class ColumnGeneration:
                 if solver.boolean_value(lit) for sid in pattern.shifts}
 
     def _price(self, worker: str, prices: dict[str, float], dual: float,
-               deadline: float) -> tuple[int, bool]:
-        """Patterns of negative reduced cost for ``worker``; (how many were new,
-        whether the least reduced cost was proven)."""
+               deadline: float) -> tuple[list[Pattern], bool]:
+        """Patterns of negative reduced cost for ``worker``, and whether the least
+        reduced cost was proven (thread-safe: only the worker's own model changes)."""
         p = self._pricing[worker]
         p.model.clear_objective()
         priced = [(sid, prices.get(sid, 0.0)) for (_, sid) in p.v.x]
@@ -304,7 +288,7 @@ class ColumnGeneration:
         solver.parameters.random_seed = self.seed
         solver.parameters.linearization_level = 2  # 23 ms a pricing on Curtois Instance8, against 34
         status = solver.solve(p.model, Collect())
-        return sum(self._add(pattern) for pattern in found), status == cp_model.OPTIMAL
+        return found, status == cp_model.OPTIMAL
 
     def _master_rows(self) -> tuple[dict[str, int], dict[str, int]]:
         """Per shift: its headcount and the most places beyond it."""
@@ -329,11 +313,12 @@ class ColumnGeneration:
         choose, shares = {}, {}
         for worker in self._pricing:
             choose[worker] = lp.Constraint(1, 1, f"one[{worker}]")
-            # no pattern yet (the empty part may break a minimum): an artificial one, dearer
-            # than any roster, keeps the LP feasible and prices the worker's first pattern in
-            artificial = lp.NumVar(0, 1, f"none[{worker}]")
-            choose[worker].SetCoefficient(artificial, 1)
-            objective.SetCoefficient(artificial, self._no_pattern_cost)
+            if not self.patterns.get(worker):
+                # no pattern yet (the empty part may break a minimum): an artificial one, dearer
+                # than any roster, keeps the LP feasible and prices the worker's first pattern in
+                artificial = lp.NumVar(0, 1, f"none[{worker}]")
+                choose[worker].SetCoefficient(artificial, 1)
+                objective.SetCoefficient(artificial, self._no_pattern_cost)
         for worker, patterns in self.patterns.items():
             for i, pattern in enumerate(patterns):
                 if worker in self.fixed and pattern is not self.fixed[worker]:
@@ -344,7 +329,7 @@ class ColumnGeneration:
                 for sid in pattern.shifts:
                     cover[sid].SetCoefficient(lam, 1)
         objective.SetMinimization()
-        if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        if lp.Solve() != pywraplp.Solver.OPTIMAL:  # (numerically troubled; the dive gives up)
             return None
         return _Master(prices={sid: row.dual_value() for sid, row in cover.items()},
                        worker_duals={w: row.dual_value() for w, row in choose.items()},

@@ -318,7 +318,8 @@ def _dive_patterns(run: _Run, search: NeighbourhoodSearch, caps: dict[int, int])
     kept when it beats the legal start: more filling, or as much and fewer penalties."""
     began = time.monotonic()
     columns = ColumnGeneration(run.scenario, search.timeline, search.eligibility, search.eligible,
-                               search.pinned, lexicographic_weights(caps), seed=run.config.seed)
+                               search.pinned, lexicographic_weights(caps), seed=run.config.seed,
+                               workers=run.config.workers)
     if columns.largest_weight > PATTERN_MAX_WEIGHT:
         return
     start = {k for k, val in run.solution.items() if val}
