@@ -96,6 +96,19 @@ def engine_version() -> str:
 ENGINE = engine_version()
 
 
+def search_path(stages: list[dict[str, Any]]) -> str:
+    """How the roster was searched, from the solve's stage records.
+
+    >>> search_path([{"stage": "patterns"}, {"stage": "neighbourhoods: fill"}])
+    'patterns, neighbourhoods'
+    """
+    names = [str(st["stage"]) for st in stages]
+    used = [label for label, found in (("patterns", "patterns" in names),
+                                       ("neighbourhoods", any(n.startswith("neighbourhoods") for n in names)))
+            if found]
+    return ", ".join(used) or "whole model"
+
+
 def run_one(number: int, time_limit: float, workers: int, seed: int) -> dict[str, Any]:
     instance = load_instance(number)
     clock = _Clock()
@@ -129,7 +142,7 @@ def run_one(number: int, time_limit: float, workers: int, seed: int) -> dict[str
         "time_to_best_s": round(max(times), 1) if times else None,
         "wall_s": round(wall, 1),
         "variables": roster.stats.get("variables"),
-        "path": "neighbourhoods" if neighbourhoods else "whole model",
+        "path": search_path(result.stages),
         "time_limit_s": time_limit,
         "workers": workers,
         "seed": seed,
