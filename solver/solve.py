@@ -324,7 +324,7 @@ def _dive_patterns(run: _Run, search: NeighbourhoodSearch, caps: dict[int, int])
         return
     start = {k for k, val in run.solution.items() if val}
     columns.add_roster(start)
-    dived = columns.dive(began + run.remaining() * PATTERN_SHARE, run.config.workers)
+    dived = columns.dive(began + run.remaining() * PATTERN_SHARE)
     record: dict[str, object] = {"stage": "patterns", "status": "NOT FOUND", "rounds": columns.rounds,
                                  "patterns": sum(len(p) for p in columns.patterns.values())}
     if columns.lp_bound is not None:
