@@ -10,6 +10,8 @@
 2a. **Patterns** (small models only, :mod:`solver.columns`): one legal work
    pattern per worker by column generation and a dive; kept when it fills more
    than the start, or as much with fewer penalties. The stages below start from it.
+   Skipped when an open place would cost more than ``PATTERN_MAX_WEIGHT`` in the
+   master LP (many priority levels and soft terms).
 3. **Levels 5 down to 1 on the whole model**: each stage maximises its level
    alone (so CP-SAT can prove it) while higher levels keep what they reached;
    no lower-priority slot or soft term can ever buy an open higher-priority

@@ -9,10 +9,12 @@ from flexpool.checker import check
 from flexpool.eligibility import EligibilityContext, eligible_workers
 from flexpool.model import Assignment, Objective, Roster, Scenario
 from flexpool.timeline import Timeline
+from solver import solve
 from solver.columns import ColumnGeneration
 from tests.builders import scenario as scenario_of
 from tests.builders import worker
 from tests.generic_builders import HORIZON, LOOSE_RULES, day_shift, generic_scenario
+from tests.solver.checked import CONFIG
 
 
 def columns_for(s: Scenario, pinned: set[tuple[str, str]] | None = None) -> ColumnGeneration:
@@ -84,3 +86,10 @@ def test_a_worker_with_a_minimum_gets_a_legal_pattern() -> None:
     columns, pairs = dived(s)
     assert len(pairs) == 2  # the minimum needs two shifts, over-staffing costs: no third
     assert columns.cost(set()) is None  # working nothing breaks the minimum
+
+
+def test_solve_starts_small_one_level_models_from_patterns() -> None:
+    result = solve(two_workers(), CONFIG)
+    patterns = [st for st in result.stages if st["stage"] == "patterns"]
+    assert patterns and patterns[0]["status"] == "FEASIBLE"
+    assert result.roster.objective.filled_slots == 3
