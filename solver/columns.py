@@ -33,14 +33,11 @@ from dataclasses import dataclass, field
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
-from flexpool.eligibility import EligibilityContext
-from flexpool.model import Scenario
-from flexpool.timeline import Timeline
 from solver.objective import soft_terms
 from solver.rules import add_hard_rules
+from solver.space import Pair, RosterSpace
 from solver.variables import Variables
 
-Pair = tuple[str, str]  # (worker, shift)
 PRICING_SECONDS = 0.5  # per worker and round; the least reduced cost is usually found in milliseconds
 REDUCED_COST_EPS = 1e-6
 INTEGRAL_EPS = 1e-6
@@ -79,7 +76,7 @@ class _Pricing:
 
 
 @dataclass
-class ColumnGeneration:
+class ColumnGeneration(RosterSpace):
     """Patterns per worker, priced against a master LP (see the module docstring).
 
     ``level_weights`` rank the priority levels (one slot of a level outweighs every
@@ -87,11 +84,6 @@ class ColumnGeneration:
     multiplied by more than the soft penalties' range, so filling comes first.
     """
 
-    scenario: Scenario
-    timeline: Timeline
-    eligibility: EligibilityContext
-    eligible: dict[str, list[str]]
-    pinned: set[Pair]
     level_weights: dict[int, int]
     seed: int = 0
     workers: int = 2  # pricing models solved at once (one CP-SAT thread each)
@@ -102,11 +94,7 @@ class ColumnGeneration:
 
     def __post_init__(self) -> None:
         self.shifts = {s.id: s for s in self.scenario.shifts}
-        shifts_of: dict[str, list[str]] = defaultdict(list)
-        for sid, ws in self.eligible.items():
-            for w in ws:
-                shifts_of[w].append(sid)
-        self._pricing = {w: self._pricing_model(w, sids) for w, sids in shifts_of.items()}
+        self._pricing = {w: self._pricing_model(w, sids) for w, sids in self.shifts_by_worker().items()}
         self._known: set[tuple[str, frozenset[str]]] = set()
         heads, extra = self._master_rows()
         soft_range = sum(_magnitude(p.model, p.terms) for p in self._pricing.values()) + sum(

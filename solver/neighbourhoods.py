@@ -28,14 +28,12 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from flexpool.eligibility import EligibilityContext
-from flexpool.model import Scenario, Shift
-from flexpool.timeline import Timeline
+from flexpool.model import Shift
 from solver.objective import fill_by_priority, filled_by_level, soft_terms
 from solver.rules import add_hard_rules
+from solver.space import Pair, RosterSpace
 from solver.variables import Variables
 
-Pair = tuple[str, str]  # (worker, shift)
 GROUP_WORKERS, MIN_GROUP_WORKERS = 24, 6
 STEP_SECONDS = 1.0
 REPAIR_STEP_SECONDS = 0.2  # a one-worker repair: any legal part will do, filling is a bonus
@@ -60,14 +58,9 @@ def lexicographic_weights(caps: dict[int, int]) -> dict[int, int]:
 
 
 @dataclass
-class NeighbourhoodSearch:
+class NeighbourhoodSearch(RosterSpace):
     """Improves a legal roster group by group until a deadline."""
 
-    scenario: Scenario
-    timeline: Timeline
-    eligibility: EligibilityContext
-    eligible: dict[str, list[str]]
-    pinned: set[Pair]
     weights: dict[int, int]
     seed: int = 0
     workers: int = 2
@@ -80,10 +73,7 @@ class NeighbourhoodSearch:
         for s in self.scenario.shifts:
             self.shifts_by_day[self.timeline.shifts[s.id].start_date].append(s.id)
         self.worker_ids = [w.id for w in self.scenario.workers]
-        self.shifts_of_worker: dict[str, list[str]] = defaultdict(list)
-        for sid, ws in self.eligible.items():
-            for w in ws:
-                self.shifts_of_worker[w].append(sid)
+        self.shifts_of_worker = self.shifts_by_worker()
         # a group is a fraction of the region, so a step stays a small model
         self.group_size = max(MIN_GROUP_WORKERS, min(GROUP_WORKERS, len(self.shifts_of_worker) // 4))
 
