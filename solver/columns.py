@@ -36,7 +36,7 @@ from ortools.sat.python import cp_model
 from solver.objective import soft_terms
 from solver.rules import add_hard_rules
 from solver.space import Pair, RosterSpace
-from solver.variables import Variables
+from solver.variables import Variables, solve_fixed
 
 PRICING_SECONDS = 0.5  # per worker and round; the least reduced cost is usually found in milliseconds
 REDUCED_COST_EPS = 1e-6
@@ -96,7 +96,9 @@ class ColumnGeneration(RosterSpace):
         self.shifts = {s.id: s for s in self.scenario.shifts}
         self._pricing = {w: self._pricing_model(w, sids) for w, sids in self.shifts_by_worker().items()}
         self._known: set[tuple[str, frozenset[str]]] = set()
-        heads, extra = self._master_rows()
+        # per shift: its headcount, and the most places beyond it
+        self._heads = heads = {sid: sh.headcount for sid, sh in self.shifts.items()}
+        self._extra = extra = {sid: max(0, sh.places - sh.headcount) for sid, sh in self.shifts.items()}
         soft_range = sum(_magnitude(p.model, p.terms) for p in self._pricing.values()) + sum(
             self.shifts[sid].over_cost * extra[sid] for sid in self.shifts)
         self.fill_weight = {sid: self.level_weights.get(sh.priority, 0) * (soft_range + 1)
@@ -121,13 +123,17 @@ class ColumnGeneration(RosterSpace):
 
     # ---------------------------------------------------------------- columns
 
+    def _parts(self, roster: set[Pair]) -> dict[str, set[str]]:
+        """Each priced worker's shifts in ``roster`` (empty when they work none)."""
+        parts: dict[str, set[str]] = {w: set() for w in self._pricing}
+        for w, sid in roster:
+            if w in parts:
+                parts[w].add(sid)
+        return parts
+
     def add_roster(self, roster: set[Pair]) -> None:
         """A roster's patterns (each worker's part, even when empty) as columns."""
-        parts: dict[str, set[str]] = {w: set() for w in self._pricing}
-        for w, s in roster:
-            if w in parts:
-                parts[w].add(s)
-        for w, shifts in parts.items():
+        for w, shifts in self._parts(roster).items():
             penalty = self._penalty_of(w, shifts)
             if penalty is not None:
                 self._add(Pattern(w, frozenset(shifts), penalty))
@@ -143,16 +149,9 @@ class ColumnGeneration(RosterSpace):
     def _penalty_of(self, worker: str, shifts: set[str]) -> int | None:
         """The soft penalty of a pattern, or None when it breaks a rule."""
         p = self._pricing[worker]
-        probe = p.model.clone()
-        for (_, sid), lit in p.v.x.items():
-            probe.add(probe.get_bool_var_from_proto_index(lit.index) == int(sid in shifts))
-        probe.minimize(sum(p.terms))
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = 1.0
-        solver.parameters.num_workers = 1
-        if solver.solve(probe) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None
-        return round(solver.objective_value)
+        solver = solve_fixed(p.model, p.v.x, {(worker, sid) for sid in shifts}, seconds=1.0,
+                             objective=sum(p.terms))
+        return None if solver is None else round(solver.objective_value)
 
     # ---------------------------------------------------------------- rounds
 
@@ -214,7 +213,7 @@ class ColumnGeneration(RosterSpace):
         """One known pattern per worker (fixed workers keep theirs), the cheapest mix
         CP-SAT finds in ``seconds``; hinted with the patterns the LP used most."""
         model = cp_model.CpModel()
-        heads, extra = self._master_rows()
+        heads, extra = self._heads, self._extra
         count: dict[str, list[cp_model.IntVar]] = defaultdict(list)
         cost: list[cp_model.LinearExprT] = []
         options: dict[str, list[tuple[cp_model.IntVar, Pattern]]] = {}
@@ -279,15 +278,9 @@ class ColumnGeneration(RosterSpace):
         status = solver.solve(p.model, Collect())
         return found, status == cp_model.OPTIMAL
 
-    def _master_rows(self) -> tuple[dict[str, int], dict[str, int]]:
-        """Per shift: its headcount and the most places beyond it."""
-        heads = {sid: sh.headcount for sid, sh in self.shifts.items()}
-        extra = {sid: max(0, sh.places - sh.headcount) for sid, sh in self.shifts.items()}
-        return heads, extra
-
     def _solve_master_lp(self) -> _Master | None:
         lp = pywraplp.Solver.CreateSolver("GLOP")
-        heads, extra = self._master_rows()
+        heads, extra = self._heads, self._extra
         cover = {sid: lp.Constraint(heads[sid], heads[sid], f"cover[{sid}]") for sid in self.shifts}
         objective = lp.Objective()
         for sid, row in cover.items():
@@ -331,15 +324,11 @@ class ColumnGeneration(RosterSpace):
     def cost(self, roster: set[Pair]) -> int | None:
         """The master's cost of a roster: weighted open places, over-staffing and each
         worker's soft penalty (None when a worker's part breaks a rule)."""
-        parts: dict[str, set[str]] = {w: set() for w in self._pricing}
         count: dict[str, int] = defaultdict(int)
-        for w, sid in roster:
-            parts.setdefault(w, set()).add(sid)
+        for _, sid in roster:
             count[sid] += 1
         total = 0
-        for w, shifts in parts.items():
-            if w not in self._pricing:
-                continue
+        for w, shifts in self._parts(roster).items():
             penalty = self._penalty_of(w, shifts)
             if penalty is None:
                 return None

@@ -32,7 +32,7 @@ from flexpool.model import Shift
 from solver.objective import fill_by_priority, filled_by_level, soft_terms
 from solver.rules import add_hard_rules
 from solver.space import Pair, RosterSpace
-from solver.variables import Variables
+from solver.variables import Variables, solve_fixed
 
 GROUP_WORKERS, MIN_GROUP_WORKERS = 24, 6
 STEP_SECONDS = 1.0
@@ -278,15 +278,8 @@ class NeighbourhoodSearch(RosterSpace):
 
     def _penalty_of(self, model: cp_model.CpModel, v: Variables, current: set[Pair]) -> float | None:
         """The soft penalty of the group's current roster (a solve with every pair fixed)."""
-        probe = model.clone()
-        for key, lit in v.x.items():
-            probe.add(probe.get_bool_var_from_proto_index(lit.index) == int(key in current))
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = 2.0
-        solver.parameters.num_workers = 1
-        if solver.solve(probe) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None
-        return solver.objective_value
+        solver = solve_fixed(model, v.x, current, seconds=2.0)
+        return None if solver is None else solver.objective_value
 
 
     def soft_values(self, roster: set[Pair], chunk: int = 150) -> list[tuple[str, str, int]]:

@@ -54,7 +54,7 @@ from solver.greedy import greedy_assignments
 from solver.neighbourhoods import NeighbourhoodSearch, lexicographic_weights
 from solver.objective import PenaltyTerm, fill_by_priority, filled_by_level, soft_terms
 from solver.rules import add_hard_rules
-from solver.variables import Variables
+from solver.variables import Variables, solve_fixed
 
 PRIORITIES = (5, 4, 3, 2, 1)
 GREEDY_SHARE, GREEDY_MAX_S = 0.1, 30.0
@@ -319,7 +319,7 @@ def _dive_patterns(run: _Run, search: NeighbourhoodSearch, caps: dict[int, int])
     """A roster of one work pattern per worker by column generation (:mod:`solver.columns`),
     kept when it beats the legal start: more filling, or as much and fewer penalties."""
     began = time.monotonic()
-    columns = ColumnGeneration(run.scenario, search.timeline, search.eligibility, search.eligible,
+    columns = ColumnGeneration(search.scenario, search.timeline, search.eligibility, search.eligible,
                                search.pinned, lexicographic_weights(caps), seed=run.config.seed,
                                workers=run.config.workers)
     if columns.largest_weight > PATTERN_MAX_WEIGHT:
@@ -440,15 +440,10 @@ def _complete_hint(run: _Run) -> list[int] | None:
     A roster from neighbourhoods fixes only the assignment literals; solving a
     copy of the model with them fixed fills in the auxiliaries in a moment.
     """
-    probe = run.model.clone()  # with the objective: auxiliaries bounded one way only take their best
-    for key, lit in run.v.x.items():
-        probe.add(probe.get_bool_var_from_proto_index(lit.index) == run.solution.get(key, 0))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, min(HINT_COMPLETION_SECONDS, run.remaining() / 4))
-    solver.parameters.num_workers = run.config.workers
-    if solver.solve(probe) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return list(solver.response_proto.solution)
-    return None
+    # with the stage's objective: auxiliaries bounded one way only take their best
+    solver = solve_fixed(run.model, run.v.x, {k for k, val in run.solution.items() if val},
+                         max(0.1, min(HINT_COMPLETION_SECONDS, run.remaining() / 4)), run.config.workers)
+    return None if solver is None else list(solver.response_proto.solution)
 
 
 def _merge(records: list[PenaltyRecord]) -> list[PenaltyRecord]:

@@ -150,3 +150,23 @@ class Variables:
                 self.model.add_implication(lit, flag)
         self._day_vars[key] = flag
         return flag
+
+
+def solve_fixed(model: cp_model.CpModel, x: dict[tuple[str, str], cp_model.IntVar],
+                chosen: set[tuple[str, str]], seconds: float, workers: int = 1,
+                objective: cp_model.LinearExprT | None = None) -> cp_model.CpSolver | None:
+    """Solve a copy of ``model`` with every assignment literal of ``x`` fixed (1 for the
+    pairs in ``chosen``, else 0), so the auxiliaries and the objective (``objective``
+    replaces the model's) take their values for that roster. The solver, or None when
+    the roster breaks a rule or time ran out."""
+    probe = model.clone()
+    for key, lit in x.items():
+        probe.add(probe.get_bool_var_from_proto_index(lit.index) == int(key in chosen))
+    if objective is not None:
+        probe.minimize(objective)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = workers
+    if solver.solve(probe) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return solver
