@@ -126,6 +126,20 @@ class EligibilityContext:
                 for w in self.scenario.workers}
 
     @cached_property
+    def unavailable_by_start(self) -> dict[str, tuple[list[int], list[tuple[int, int, int]]]]:
+        """Per worker, the unavailable windows as (start, end, index in the worker's
+        list) sorted by start, and their starts (for bisecting)."""
+        out = {}
+        for w, windows in self.unavailable_minutes.items():
+            ordered = sorted((lo, hi, i) for i, (lo, hi) in enumerate(windows))
+            out[w] = ([lo for lo, _, _ in ordered], ordered)
+        return out
+
+    @cached_property
+    def longest_unavailable(self) -> int:
+        return max((hi - lo for windows in self.unavailable_minutes.values() for lo, hi in windows), default=0)
+
+    @cached_property
     def fixed_starts(self) -> dict[str, list[int]]:
         return {w: [f.start for f in items] for w, items in self.timeline.fixed.items()}
 
@@ -226,12 +240,15 @@ def timing_exclusion(ctx: EligibilityContext, worker: Worker, shift: Shift) -> E
     """Unavailability, the contract, and clashes with fixed work (overlap or too little rest)."""
     tb = ctx.timeline.timebase
     item = ctx.timeline.shifts[shift.id]
-    for window, (lo, hi) in zip(worker.unavailable, ctx.unavailable_minutes[worker.id], strict=True):
-        if _overlaps(item.start, item.end, lo, hi):
-            return Exclusion(
-                "unavailable",
-                f"unavailable {window.start:%Y-%m-%d %H:%M} - {window.end:%Y-%m-%d %H:%M}",
-            )
+    starts, windows = ctx.unavailable_by_start[worker.id]
+    nearby = windows[bisect_left(starts, item.start - ctx.longest_unavailable):bisect_left(starts, item.end)]
+    clashes = [i for lo, hi, i in nearby if _overlaps(item.start, item.end, lo, hi)]
+    if clashes:
+        window = worker.unavailable[min(clashes)]  # the first in the worker's own list
+        return Exclusion(
+            "unavailable",
+            f"unavailable {window.start:%Y-%m-%d %H:%M} - {window.end:%Y-%m-%d %H:%M}",
+        )
     contract = worker.contract
     if contract.max_shifts_per_week == 0:
         return Exclusion("contract", "contract allows no shifts", "contract")

@@ -10,12 +10,13 @@ series (ATW-N5), 1 by the 60 h week (ATW-2), 1 by the contract").
 
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 
 from flexpool.checker import CheckContext, check_worker
 from flexpool.eligibility import EligibilityContext, Exclusion, exclusion, shift_exclusion
 from flexpool.model import Reason, Scenario, Shift, Unfilled
-from solver.variables import Variables
 
 RULE_WORDS = {
     "ATW-1": "the maximum shift length",
@@ -56,11 +57,18 @@ def explain_unfilled(
     scenario: Scenario,
     ctx: EligibilityContext,
     check_ctx: CheckContext,
-    v: Variables,
+    eligible: Mapping[str, list[str]],
     assigned: list[tuple[str, str]],
     count: dict[str, int],
+    deadline: float | None = None,
 ) -> list[Unfilled]:
-    """One :class:`Unfilled` per shift with open slots, in scenario order."""
+    """One :class:`Unfilled` per shift with open slots, in scenario order.
+
+    ``eligible`` maps a shift to its eligible workers. Checking each of them against
+    the roster takes a checker call per worker; shifts reached after ``deadline``
+    (``time.monotonic()``) say how many workers are eligible and that they were not
+    checked one by one, so a huge roster is not held back by its explanation.
+    """
     roster: dict[str, list[str]] = defaultdict(list)
     for s, w in assigned:
         roster[w].append(s)
@@ -68,19 +76,37 @@ def explain_unfilled(
     for shift in scenario.shifts:
         missing = shift.headcount - count.get(shift.id, 0)
         if missing > 0:
-            out.append(Unfilled(shift=shift.id, missing=missing,
-                                reasons=_reasons(ctx, check_ctx, v, shift, roster)))
+            late = deadline is not None and time.monotonic() > deadline
+            reasons = (_unchecked(ctx, eligible.get(shift.id, []), shift, roster) if late
+                       else _reasons(ctx, check_ctx, eligible.get(shift.id, []), shift, roster))
+            out.append(Unfilled(shift=shift.id, missing=missing, reasons=reasons))
     return out
 
 
-def _reasons(ctx: EligibilityContext, check_ctx: CheckContext, v: Variables, shift: Shift,
+def _unchecked(ctx: EligibilityContext, candidates: list[str], shift: Shift,
+               roster: dict[str, list[str]]) -> list[Reason]:
+    """The reasons without a checker call per worker (past the explanation's deadline)."""
+    whole = shift_exclusion(ctx, shift)
+    if whole is not None:
+        return [Reason(code=whole.code, message=f"{whole.message} ({whole.rule})")]
+    free = [w for w in candidates if shift.id not in roster[w]]
+    if not candidates:
+        return [Reason(code="no-eligible-worker", message="no eligible worker")]
+    if not free:
+        return [Reason(code="all-eligible-assigned", message="every eligible worker is already on this shift")]
+    return [Reason(code="not-checked",
+                   message=f"{_plural(len(free), 'eligible worker')} not assigned here; not checked one by "
+                           f"one against the roster: the time limit was reached first")]
+
+
+def _reasons(ctx: EligibilityContext, check_ctx: CheckContext, candidates: list[str], shift: Shift,
              roster: dict[str, list[str]]) -> list[Reason]:
     whole = shift_exclusion(ctx, shift)
     if whole is not None:
         return [Reason(code=whole.code, message=f"{whole.message} ({whole.rule})")]
-    eligible = [w for w in v.workers_of(shift.id) if shift.id not in roster[w]]
+    eligible = [w for w in candidates if shift.id not in roster[w]]
     reasons = []
-    if not v.workers_of(shift.id):
+    if not candidates:
         reasons.append(_no_eligible_reason(ctx, shift))
     blocked: Counter[str] = Counter()
     addable = []
@@ -101,7 +127,7 @@ def _reasons(ctx: EligibilityContext, check_ctx: CheckContext, v: Variables, shi
         reasons.append(Reason(code="legal-candidates",
                               message=f"{_plural(len(addable), 'eligible worker')} could still take it "
                                       f"legally ({', '.join(addable[:5])}); the search ran out of time"))
-    if v.workers_of(shift.id) and not eligible:
+    if candidates and not eligible:
         reasons.append(Reason(code="all-eligible-assigned",
                               message="every eligible worker is already on this shift"))
     return reasons or [Reason(code="no-eligible-worker", message="no eligible worker")]

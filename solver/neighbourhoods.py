@@ -28,7 +28,9 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from flexpool.checker import CheckContext
 from flexpool.model import Shift
+from solver.construct import legal_part
 from solver.objective import fill_by_priority, filled_by_level, soft_terms
 from solver.rules import add_hard_rules
 from solver.space import Pair, RosterSpace
@@ -73,6 +75,7 @@ class NeighbourhoodSearch(RosterSpace):
         for s in self.scenario.shifts:
             self.shifts_by_day[self.timeline.shifts[s.id].start_date].append(s.id)
         self.worker_ids = [w.id for w in self.scenario.workers]
+        self.workers_by_id = {w.id: w for w in self.scenario.workers}
         self.shifts_of_worker = self.shifts_by_worker()
         # a group is a fraction of the region, so a step stays a small model
         self.group_size = max(MIN_GROUP_WORKERS, min(GROUP_WORKERS, len(self.shifts_of_worker) // 4))
@@ -107,13 +110,16 @@ class NeighbourhoodSearch(RosterSpace):
                 misses[higher] = min(misses[higher], LEVEL_PATIENCE - 1)
         return roster
 
-    def make_legal(self, roster: set[Pair], workers: list[str], deadline: float) -> set[Pair]:
-        """Re-roster each given worker alone, exactly, accepting any legal result.
+    def make_legal(self, roster: set[Pair], workers: list[str], deadline: float,
+                   check_ctx: CheckContext) -> set[Pair]:
+        """Re-roster each given worker alone, accepting any legal result.
 
         Workers meet only in headcounts, so a worker whose part breaks a rule
         (a minimum no shift-by-shift start can meet, e.g. ``min_total_minutes``)
-        is repaired by a one-worker model around what the others hold, filling
-        what it can. A worker not repaired in time is tried again at once, with
+        is re-rostered around what the others hold, taking open places where it
+        can: first by construction (:func:`solver.construct.legal_part`, a fraction
+        of a second over 364 days), and when that finds nothing, by a one-worker
+        model. A worker not repaired in time is tried again at once, with
         twice the time and without the filling objective (any legal part), up to
         ``REPAIR_ATTEMPTS`` times; one never repaired keeps their part. Once
         ``REPAIR_FILL_PATIENCE`` workers in a row found nothing with filling (long
@@ -124,6 +130,7 @@ class NeighbourhoodSearch(RosterSpace):
         subsolvers, without presolve or hint: over a 364-day horizon its two-worker
         default search can take tens of seconds for a legal part this finds in under one.
         """
+        roster, workers = self._construct_parts(roster, workers, deadline, check_ctx)
         queue = deque((worker, 0) for worker in workers)
         fill_misses, needed = 0, 1  # attempts of filling found nothing; attempt that last sufficed
         while queue and time.monotonic() < deadline - 0.1:
@@ -140,6 +147,45 @@ class NeighbourhoodSearch(RosterSpace):
                 queue.appendleft((worker, attempt + 1))  # nothing found in time: at once, twice as long
             roster = repaired
         return roster
+
+    def _construct_parts(self, roster: set[Pair], workers: list[str], deadline: float,
+                         check_ctx: CheckContext) -> tuple[set[Pair], list[str]]:
+        """Each worker's part rebuilt by :func:`~solver.construct.legal_part` around the
+        others, in turn (open places by priority first); returns the roster and the
+        workers it could not rebuild."""
+        taken: dict[str, int] = defaultdict(int)
+        for _, s in roster:
+            taken[s] += 1
+        pinned = defaultdict(set)
+        for w, s in self.pinned:
+            pinned[w].add(s)
+        left: list[str] = []
+        for worker_id in workers:
+            if time.monotonic() >= deadline:
+                left.append(worker_id)
+                continue
+            held = {s for w, s in roster if w == worker_id}
+            for s in held:
+                taken[s] -= 1
+
+            def value(sid: str) -> int:
+                shift = self.shifts[sid]
+                if taken[sid] < shift.headcount:
+                    return 1 + shift.priority
+                return -1 if shift.over_cost else 0
+
+            room = [s for s in self.shifts_of_worker.get(worker_id, ())
+                    if taken[s] < (self.shifts[s].max_headcount or self.shifts[s].headcount)]
+            part = legal_part(check_ctx, self.timeline, self.workers_by_id[worker_id], room, value,
+                              pinned[worker_id])
+            if part is None:
+                left.append(worker_id)
+                part = list(held)
+            else:
+                roster = {pair for pair in roster if pair[0] != worker_id} | {(worker_id, s) for s in part}
+            for s in part:
+                taken[s] += 1
+        return roster, left
 
     def improve_wishes(self, roster: set[Pair], deadline: float) -> set[Pair]:
         active = [w for w in self.worker_ids if self.shifts_of_worker.get(w)]
@@ -283,15 +329,24 @@ class NeighbourhoodSearch(RosterSpace):
 
 
     def soft_values(self, roster: set[Pair], chunk: int = 150) -> list[tuple[str, str, int]]:
-        """(worker, term name, points) of every soft term, evaluated group by group."""
+        """(worker, term name, points) of every soft term, evaluated group by group.
+
+        Every term is a sum over the pairs a worker holds (a pair not held adds
+        nothing), so each group's model has only the roster's pairs, plus one pair
+        (held by no one) for a worker who holds none: such a worker's terms, e.g. the
+        hours short of a weekly target, still count."""
         active = [w for w in self.worker_ids if self.shifts_of_worker.get(w)]
+        held: dict[str, list[str]] = defaultdict(list)
+        for w, s in roster:
+            held[w].append(s)
         out: list[tuple[str, str, int]] = []
         for i in range(0, len(active), chunk):
-            group = set(active[i:i + chunk])
-            sub_eligible = {sid: [w for w in ws if w in group] for sid, ws in self.eligible.items()}
+            sub_eligible: dict[str, list[str]] = defaultdict(list)
+            for w in active[i:i + chunk]:
+                for s in held[w] or self.shifts_of_worker[w][:1]:
+                    sub_eligible[s].append(w)
             model = cp_model.CpModel()
-            v = Variables.build(model, self.scenario, self.timeline, self.eligibility,
-                                {sid: ws for sid, ws in sub_eligible.items() if ws})
+            v = Variables.build(model, self.scenario, self.timeline, self.eligibility, dict(sub_eligible))
             terms = soft_terms(v)
             for key, lit in v.x.items():
                 model.add(lit == int(key in roster))

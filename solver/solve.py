@@ -68,6 +68,7 @@ HINT_COMPLETION_SECONDS = 5.0  # a whole large model needs seconds to presolve
 PATTERN_MODEL_VARIABLES = EXACT_MODEL_VARIABLES  # up to this, a column-generation dive first
 PATTERN_SHARE = 0.5  # of the time left, at most, for the dive
 PATTERN_MAX_WEIGHT = 10 ** 9  # above this an open place's cost would swamp the master LP's precision
+EXPLAIN_MIN_SECONDS = 1.0  # checking open slots' eligible workers one by one, even past the limit
 FIRST_LEGAL_SHARE = 0.9  # of the time left, at most, to repair an illegal greedy start (without it: no roster)
 
 
@@ -259,12 +260,12 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
         roster = _roster(run, ctx, check_ctx, filled, bounds, dropped, build_seconds, penalties)
         violations = check(scenario, roster, check_ctx).violations
         if not violations:
-            return SolveResult(_explained(roster, scenario, ctx, check_ctx, run.v), penalties, run.stages)
+            return SolveResult(_explained(roster, run, ctx, check_ctx, eligible), penalties, run.stages)
         # Never hand out an illegal roster: fall back to a simpler one, and say why.
         run.stages.append({"stage": "final check", "status": "REJECTED", "seconds": 0.0,
                            "violations": [v.message for v in violations[:5]]})
         run.all_optimal = False
-    unknown = _explained(roster, scenario, ctx, check_ctx, run.v).model_copy(
+    unknown = _explained(roster, run, ctx, check_ctx, eligible).model_copy(
         update={"status": "unknown", "assignments": []})
     return SolveResult(unknown, [], run.stages)
 
@@ -302,7 +303,7 @@ def _make_legal(run: _Run, search: NeighbourhoodSearch, check_ctx: CheckContext,
     when time ran out first."""
     began = time.monotonic()
     pairs = {k for k, val in run.solution.items() if val}
-    pairs = search.make_legal(pairs, workers, began + run.remaining() * FIRST_LEGAL_SHARE)
+    pairs = search.make_legal(pairs, workers, began + run.remaining() * FIRST_LEGAL_SHARE, check_ctx)
     run.solution, run.full_solution = {k: 1 for k in pairs}, None
     still = _illegal_workers(run.scenario, check_ctx, run.solution)
     record: dict[str, object] = {"stage": "first legal roster", "status": "INCOMPLETE" if still else "FEASIBLE",
@@ -534,15 +535,18 @@ def _roster(run: _Run, ctx: EligibilityContext, check_ctx: CheckContext, filled:
     )
 
 
-def _explained(roster: Roster, scenario: Scenario, ctx: EligibilityContext, check_ctx: CheckContext,
-               v: Variables) -> Roster:
+def _explained(roster: Roster, run: _Run, ctx: EligibilityContext, check_ctx: CheckContext,
+               eligible: dict[str, list[str]]) -> Roster:
     """``roster`` with the reason each open slot stayed open: only for the roster handed
-    out, since explaining takes seconds on large regions."""
+    out, since explaining takes seconds on large regions. Checking eligible workers one
+    by one stops at the time limit (after at least ``EXPLAIN_MIN_SECONDS``)."""
     assigned = [(a.shift, a.worker) for a in roster.assignments]
     count: dict[str, int] = defaultdict(int)
     for s, _ in assigned:
         count[s] += 1
-    return roster.model_copy(update={"unfilled": explain_unfilled(scenario, ctx, check_ctx, v, assigned, count)})
+    deadline = max(run.started + run.config.time_limit_s, time.monotonic() + EXPLAIN_MIN_SECONDS)
+    return roster.model_copy(update={"unfilled": explain_unfilled(run.scenario, ctx, check_ctx, eligible,
+                                                                  assigned, count, deadline)})
 
 
 def _penalties(terms: list[PenaltyTerm], values: list[int] | None) -> list[PenaltyRecord]:

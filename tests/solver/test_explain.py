@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+
+import pytest
+
+from flexpool.checker import CheckContext
+from flexpool.eligibility import EligibilityContext, eligible_workers
+from flexpool.timeline import Timeline
 from solver import SolverConfig, solve
+from solver.explain import explain_unfilled
 from tests.builders import organisation, scenario, shift, worker
 
 CONFIG = SolverConfig(time_limit_s=5, seed=1)
@@ -57,3 +65,26 @@ def test_soft_penalties_are_reported_by_name() -> None:
     result = solve(s, CONFIG)
     assert result.roster.objective.filled_slots == 1
     assert ("w1", "avoid", 50) in [(p.worker, p.name, p.points) for p in result.penalties]
+
+
+def test_blocked_workers_are_counted_also_where_no_whole_model_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regions too big for a whole model are explained from eligibility, not from the
+    (empty) model: the worker is eligible for the open shift, and busy."""
+    monkeypatch.setattr(importlib.import_module("solver.solve"), "WHOLE_MODEL_VARIABLES", 0)
+    s = scenario(shifts=[shift("2026-11-30T07:00", "2026-11-30T15:00", "a", priority=5),
+                         shift("2026-11-30T08:00", "2026-11-30T12:00", "b", priority=1)])
+    (unfilled,) = solve(s, CONFIG).roster.unfilled
+    assert unfilled.reasons[0].code == "eligible-workers-blocked"
+
+
+def test_past_the_deadline_open_slots_are_counted_not_checked() -> None:
+    """Explaining checks every eligible worker against the roster; past its deadline the
+    reason says how many are eligible and that they were not checked one by one."""
+    s = scenario(workers=[worker("w1"), worker("w2")],
+                 shifts=[shift("2026-11-30T07:00", "2026-11-30T15:00", "a", headcount=3)])
+    ctx = EligibilityContext(s, Timeline.of(s))
+    eligible = eligible_workers(ctx)
+    (unfilled,) = explain_unfilled(s, ctx, CheckContext.of(s), eligible, [("a", "w1")], {"a": 1}, deadline=0.0)
+    assert unfilled.missing == 2
+    assert [r.code for r in unfilled.reasons] == ["not-checked"]
+    assert unfilled.reasons[0].message.startswith("1 eligible worker not assigned here; not checked one by one")

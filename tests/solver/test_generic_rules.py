@@ -117,9 +117,12 @@ def test_minimums_no_greedy_start_can_meet_are_repaired_worker_by_worker(
 
 def test_workers_repaired_without_filling_once_filling_keeps_failing(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """With no patience for the filling attempt, every worker goes straight to the
-    search for any legal part (the long-horizon path); the roster is still legal."""
-    monkeypatch.setattr(importlib.import_module("solver.neighbourhoods"), "REPAIR_FILL_PATIENCE", 0)
+    """When construction finds nothing and there is no patience for the filling attempt,
+    every worker goes straight to the one-worker search for any legal part (the
+    long-horizon path); the roster is still legal."""
+    neighbourhoods = importlib.import_module("solver.neighbourhoods")
+    monkeypatch.setattr(neighbourhoods, "legal_part", lambda *args: None)
+    monkeypatch.setattr(neighbourhoods, "REPAIR_FILL_PATIENCE", 0)
     workers = [worker(w, work_rules={"min_total_minutes": 960}) for w in ("w1", "w2")]
     s = generic_scenario(shifts=[day_shift(d, max_headcount=2) for d in range(1, 5)], workers=workers)
     result = solve(s, CONFIG)
