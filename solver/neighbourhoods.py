@@ -41,6 +41,8 @@ STEP_SECONDS = 1.0
 REPAIR_STEP_SECONDS = 0.2  # a one-worker repair: any legal part will do, filling is a bonus
 REPAIR_ATTEMPTS = 5  # per worker, each twice as long (pinned work may make a worker unrepairable)
 FEASIBILITY_PORTFOLIO = 8  # CP-SAT subsolvers (threads) when any legal part will do
+CONSTRUCT_SHARE = 0.8  # of the time left: repairs projected past it go to construction
+PACE_WORKERS = 3  # workers repaired by models before their pace is projected
 REPAIR_FILL_PATIENCE = 3  # workers in a row not repaired with filling: the rest go straight to any legal part
 CANDIDATE_SHARE = 0.33  # of a fill group: workers eligible for the open slots; the rest relieve them
 LEVEL_PATIENCE = 3  # fruitless steps on a level before the next level down gets its turn
@@ -116,10 +118,8 @@ class NeighbourhoodSearch(RosterSpace):
 
         Workers meet only in headcounts, so a worker whose part breaks a rule
         (a minimum no shift-by-shift start can meet, e.g. ``min_total_minutes``)
-        is re-rostered around what the others hold, taking open places where it
-        can: first by construction (:func:`solver.construct.legal_part`, a fraction
-        of a second over 364 days), and when that finds nothing, by a one-worker
-        model. A worker not repaired in time is tried again at once, with
+        is repaired by a one-worker model around what the others hold, filling
+        what it can. A worker not repaired in time is tried again at once, with
         twice the time and without the filling objective (any legal part), up to
         ``REPAIR_ATTEMPTS`` times; one never repaired keeps their part. Once
         ``REPAIR_FILL_PATIENCE`` workers in a row found nothing with filling (long
@@ -129,11 +129,25 @@ class NeighbourhoodSearch(RosterSpace):
         Without the objective CP-SAT runs a portfolio of ``FEASIBILITY_PORTFOLIO``
         subsolvers, without presolve or hint: over a 364-day horizon its two-worker
         default search can take tens of seconds for a legal part this finds in under one.
+
+        When the models would not get through every worker in ``CONSTRUCT_SHARE`` of
+        the time left (at the pace so far), the workers still waiting get their parts
+        by construction (:func:`solver.construct.legal_part`: a fraction of a second
+        each over 364 days, though it fills less where forward rotation and label caps
+        bind); the models take only those it cannot build.
         """
-        roster, workers = self._construct_parts(roster, workers, deadline, check_ctx)
         queue = deque((worker, 0) for worker in workers)
         fill_misses, needed = 0, 1  # attempts of filling found nothing; attempt that last sufficed
+        began, done, constructed = time.monotonic(), 0, False
         while queue and time.monotonic() < deadline - 0.1:
+            now = time.monotonic()
+            waiting = list(dict.fromkeys(w for w, _ in queue))
+            if not constructed and done >= PACE_WORKERS and \
+                    (now - began) / done * len(waiting) > CONSTRUCT_SHARE * (deadline - now):
+                constructed = True
+                roster, left = self._construct_parts(roster, waiting, deadline, check_ctx)
+                queue = deque((w, needed) for w in left)
+                continue
             worker, attempt = queue.popleft()
             if attempt == 0 and fill_misses >= REPAIR_FILL_PATIENCE:
                 attempt = needed
@@ -145,6 +159,8 @@ class NeighbourhoodSearch(RosterSpace):
                 needed = attempt
             if repaired is roster and attempt + 1 < REPAIR_ATTEMPTS:
                 queue.appendleft((worker, attempt + 1))  # nothing found in time: at once, twice as long
+            else:
+                done += 1
             roster = repaired
         return roster
 
@@ -154,8 +170,10 @@ class NeighbourhoodSearch(RosterSpace):
         others, in turn (open places by priority first); returns the roster and the
         workers it could not rebuild."""
         taken: dict[str, int] = defaultdict(int)
-        for _, s in roster:
+        parts: dict[str, set[str]] = defaultdict(set)
+        for w, s in roster:
             taken[s] += 1
+            parts[w].add(s)
         pinned = defaultdict(set)
         for w, s in self.pinned:
             pinned[w].add(s)
@@ -164,7 +182,7 @@ class NeighbourhoodSearch(RosterSpace):
             if time.monotonic() >= deadline:
                 left.append(worker_id)
                 continue
-            held = {s for w, s in roster if w == worker_id}
+            held = parts[worker_id]
             for s in held:
                 taken[s] -= 1
 
@@ -180,12 +198,11 @@ class NeighbourhoodSearch(RosterSpace):
                               pinned[worker_id])
             if part is None:
                 left.append(worker_id)
-                part = list(held)
             else:
-                roster = {pair for pair in roster if pair[0] != worker_id} | {(worker_id, s) for s in part}
-            for s in part:
+                parts[worker_id] = held = set(part)
+            for s in held:
                 taken[s] += 1
-        return roster, left
+        return {(w, s) for w, held in parts.items() for s in held}, left
 
     def improve_wishes(self, roster: set[Pair], deadline: float) -> set[Pair]:
         active = [w for w in self.worker_ids if self.shifts_of_worker.get(w)]
