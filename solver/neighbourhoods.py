@@ -143,7 +143,7 @@ class NeighbourhoodSearch(RosterSpace):
             now = time.monotonic()
             waiting = list(dict.fromkeys(w for w, _ in queue))
             if not constructed and done >= PACE_WORKERS and \
-                    (now - began) / done * len(waiting) > CONSTRUCT_SHARE * (deadline - now):
+                    (now - began) / max(done, 1) * len(waiting) > CONSTRUCT_SHARE * (deadline - now):
                 constructed = True
                 roster, left = self._construct_parts(roster, waiting, deadline, check_ctx)
                 queue = deque((w, needed) for w in left)

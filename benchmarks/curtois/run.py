@@ -84,11 +84,12 @@ class _Clock:
 
 def engine_version() -> str:
     """A short hash of the solver's staging code (``solve.py``, ``neighbourhoods.py``,
-    ``columns.py``, the objective and the generic rules), so rows measured with
-    different engine versions can be told apart."""
+    ``columns.py``, ``construct.py``, the objective and the generic rules), so rows
+    measured with different engine versions can be told apart."""
     root = HERE.parents[1] / "solver"
     digest = hashlib.sha256()
-    for name in ("solve.py", "neighbourhoods.py", "columns.py", "objective.py", "generic_rules.py"):
+    for name in ("solve.py", "neighbourhoods.py", "columns.py", "construct.py", "objective.py",
+                 "generic_rules.py"):
         digest.update((root / name).read_bytes())
     return digest.hexdigest()[:8]
 

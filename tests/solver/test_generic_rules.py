@@ -117,9 +117,9 @@ def test_minimums_no_greedy_start_can_meet_are_repaired_worker_by_worker(
 
 def test_workers_repaired_without_filling_once_filling_keeps_failing(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """When construction finds nothing and there is no patience for the filling attempt,
-    every worker goes straight to the one-worker search for any legal part (the
-    long-horizon path); the roster is still legal."""
+    """With no patience for the filling attempt (and no construction), every worker
+    goes straight to the one-worker search for any legal part (the long-horizon path);
+    the roster is still legal."""
     neighbourhoods = importlib.import_module("solver.neighbourhoods")
     monkeypatch.setattr(neighbourhoods, "legal_part", lambda *args: None)
     monkeypatch.setattr(neighbourhoods, "REPAIR_FILL_PATIENCE", 0)
@@ -129,6 +129,29 @@ def test_workers_repaired_without_filling_once_filling_keeps_failing(
     assert check(s, result.roster).legal
     repair = next(st for st in result.stages if st["stage"] == "first legal roster")
     assert repair["status"] == "FEASIBLE"
+
+
+def test_workers_get_their_parts_by_construction_when_models_would_be_too_slow(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no time share for one-worker models, every illegal worker's part is built
+    by construction (solver/construct.py); the roster is legal and fills what it can."""
+    neighbourhoods = importlib.import_module("solver.neighbourhoods")
+    monkeypatch.setattr(neighbourhoods, "PACE_WORKERS", 0)
+    monkeypatch.setattr(neighbourhoods, "CONSTRUCT_SHARE", 0.0)
+    built: list[str] = []
+
+    def counted(ctx: Any, timeline: Any, who: Any, *args: Any) -> list[str] | None:
+        built.append(who.id)
+        return neighbourhoods_legal_part(ctx, timeline, who, *args)
+
+    neighbourhoods_legal_part = neighbourhoods.legal_part
+    monkeypatch.setattr(neighbourhoods, "legal_part", counted)
+    workers = [worker(w, work_rules={"min_total_minutes": 960}) for w in ("w1", "w2")]
+    s = generic_scenario(shifts=[day_shift(d, max_headcount=2) for d in range(1, 5)], workers=workers)
+    result = solve(s, CONFIG)
+    assert sorted(built) == ["w1", "w2"]
+    assert check(s, result.roster).legal
+    assert result.roster.objective.filled_slots == 4
 
 
 def test_a_minimum_no_roster_can_meet_ends_unknown_and_hands_out_nothing() -> None:
