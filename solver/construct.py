@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -67,7 +68,7 @@ def horizon_dates(start: date, end: date) -> list[date]:
 
 
 def legal_part(ctx: CheckContext, timeline: Timeline, worker: Worker, shift_ids: list[str],
-               value: Callable[[str], int], pinned: set[str] = frozenset()) -> list[str] | None:
+               value: Callable[[str], int], pinned: AbstractSet[str] = frozenset()) -> list[str] | None:
     """Shifts for ``worker`` (from ``shift_ids``, the eligible ones) that the checker
     accepts, taking shifts of higher ``value`` where the rules leave a choice; or
     ``None`` when this construction finds none (the caller then searches exactly).
