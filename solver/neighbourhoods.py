@@ -38,6 +38,7 @@ from solver.variables import Variables, solve_fixed
 
 GROUP_WORKERS, MIN_GROUP_WORKERS = 24, 6
 STEP_SECONDS = 1.0
+STEP_PAIRS = 12_000  # candidate pairs a group brings, at most (long horizons: fewer workers)
 REPAIR_STEP_SECONDS = 0.2  # a one-worker repair: any legal part will do, filling is a bonus
 REPAIR_ATTEMPTS = 5  # per worker, each twice as long (pinned work may make a worker unrepairable)
 FEASIBILITY_PORTFOLIO = 8  # CP-SAT subsolvers (threads) when any legal part will do
@@ -79,8 +80,10 @@ class NeighbourhoodSearch(RosterSpace):
         self.worker_ids = [w.id for w in self.scenario.workers]
         self.workers_by_id = {w.id: w for w in self.scenario.workers}
         self.shifts_of_worker = self.shifts_by_worker()
-        # a group is a fraction of the region, so a step stays a small model
+        # a group is a fraction of the region, and of a step's pairs, so a step stays a small model
+        pairs_per_worker = sum(map(len, self.shifts_of_worker.values())) / max(1, len(self.shifts_of_worker))
         self.group_size = max(MIN_GROUP_WORKERS, min(GROUP_WORKERS, len(self.shifts_of_worker) // 4))
+        self.group_size = max(2, min(self.group_size, int(STEP_PAIRS // max(1.0, pairs_per_worker))))
 
     # ---------------------------------------------------------------- phases
 
