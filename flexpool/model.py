@@ -304,6 +304,11 @@ class Horizon(Frozen):
             raise ValueError(f"horizon end {self.end} is before start {self.start}")
         return self
 
+    @property
+    def dates(self) -> list[date]:
+        """Every date from ``start`` to ``end``, both included."""
+        return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
+
 
 class Scenario(Frozen):
     """A week (or more) of demand, workers and rules: the solver's whole input."""

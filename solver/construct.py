@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 
@@ -63,10 +63,6 @@ class Day:
         return self.fixed_minutes == 0 and bool(self.options)
 
 
-def horizon_dates(start: date, end: date) -> list[date]:
-    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
-
-
 def legal_part(ctx: CheckContext, timeline: Timeline, worker: Worker, shift_ids: list[str],
                value: Callable[[str], int], pinned: AbstractSet[str] = frozenset()) -> list[str] | None:
     """Shifts for ``worker`` (from ``shift_ids``, the eligible ones) that the checker
@@ -75,7 +71,7 @@ def legal_part(ctx: CheckContext, timeline: Timeline, worker: Worker, shift_ids:
     A shift of negative value is taken only when the minimums need it."""
     scenario = ctx.scenario
     rules = worker.work_rules
-    dates = horizon_dates(scenario.horizon.start, scenario.horizon.end)
+    dates = scenario.horizon.dates
     index = {d: i for i, d in enumerate(dates)}
     caps = rules.max_shifts_by_label
     by_date: dict[int, list[str]] = {}

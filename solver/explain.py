@@ -76,41 +76,30 @@ def explain_unfilled(
     for shift in scenario.shifts:
         missing = shift.headcount - count.get(shift.id, 0)
         if missing > 0:
-            late = deadline is not None and time.monotonic() > deadline
-            reasons = (_unchecked(ctx, eligible.get(shift.id, []), shift, roster) if late
-                       else _reasons(ctx, check_ctx, eligible.get(shift.id, []), shift, roster))
+            in_time = deadline is None or time.monotonic() <= deadline
+            reasons = _reasons(ctx, check_ctx, eligible.get(shift.id, []), shift, roster, check_each=in_time)
             out.append(Unfilled(shift=shift.id, missing=missing, reasons=reasons))
     return out
 
 
-def _unchecked(ctx: EligibilityContext, candidates: list[str], shift: Shift,
-               roster: dict[str, list[str]]) -> list[Reason]:
-    """The reasons without a checker call per worker (past the explanation's deadline)."""
-    whole = shift_exclusion(ctx, shift)
-    if whole is not None:
-        return [Reason(code=whole.code, message=f"{whole.message} ({whole.rule})")]
-    free = [w for w in candidates if shift.id not in roster[w]]
-    if not candidates:
-        return [Reason(code="no-eligible-worker", message="no eligible worker")]
-    if not free:
-        return [Reason(code="all-eligible-assigned", message="every eligible worker is already on this shift")]
-    return [Reason(code="not-checked",
-                   message=f"{_plural(len(free), 'eligible worker')} not assigned here; not checked one by "
-                           f"one against the roster: the time limit was reached first")]
-
-
 def _reasons(ctx: EligibilityContext, check_ctx: CheckContext, candidates: list[str], shift: Shift,
-             roster: dict[str, list[str]]) -> list[Reason]:
+             roster: dict[str, list[str]], *, check_each: bool = True) -> list[Reason]:
+    """Why ``shift`` has open slots. Without ``check_each`` (past the deadline) no
+    worker is checked against the roster, nor every worker's exclusion counted."""
     whole = shift_exclusion(ctx, shift)
     if whole is not None:
         return [Reason(code=whole.code, message=f"{whole.message} ({whole.rule})")]
     eligible = [w for w in candidates if shift.id not in roster[w]]
     reasons = []
-    if not candidates:
+    if not candidates and check_each:
         reasons.append(_no_eligible_reason(ctx, shift))
+    if eligible and not check_each:
+        reasons.append(Reason(code="not-checked",
+                              message=f"{_plural(len(eligible), 'eligible worker')} not assigned here; not "
+                                      f"checked one by one against the roster: the time limit was reached first"))
     blocked: Counter[str] = Counter()
     addable = []
-    for w in eligible:
+    for w in eligible if check_each else ():
         violations = check_worker(check_ctx, w, [*roster[w], shift.id])
         if violations:
             blocked[violations[0].rule] += 1

@@ -24,11 +24,6 @@ from solver.variables import Placed, Variables
 Flag = cp_model.IntVar | int
 
 
-def _horizon_dates(v: Variables) -> list[date]:
-    h = v.scenario.horizon
-    return [h.start + timedelta(days=i) for i in range((h.end - h.start).days + 1)]
-
-
 def _ruled_workers(v: Variables, *fields: str) -> list[Worker]:
     return [w for w in v.active_workers()
             if any(getattr(w.work_rules, f) not in (None, {}) for f in fields)]
@@ -67,7 +62,7 @@ def add_max_consecutive_days(v: Variables) -> None:
 
     Source: issue #4 (GEN-MAX-DAYS).
     """
-    dates = _horizon_dates(v)
+    dates = v.scenario.horizon.dates
     for worker in _ruled_workers(v, "max_consecutive_days"):
         limit = worker.work_rules.max_consecutive_days
         assert limit is not None
@@ -86,7 +81,7 @@ def add_min_consecutive_days(v: Variables) -> None:
 
     Source: issue #4 (GEN-MIN-DAYS, GEN-MIN-OFF).
     """
-    dates = _horizon_dates(v)
+    dates = v.scenario.horizon.dates
     n = len(dates)
     for worker in _ruled_workers(v, "min_consecutive_days", "min_consecutive_days_off"):
         flags = _worked(v, worker, dates)
@@ -106,7 +101,7 @@ def add_max_weekends(v: Variables) -> None:
 
     Source: issue #4 (GEN-WEEKENDS).
     """
-    dates = _horizon_dates(v)
+    dates = v.scenario.horizon.dates
     for worker in _ruled_workers(v, "max_weekends"):
         cap = worker.work_rules.max_weekends
         assert cap is not None

@@ -81,9 +81,10 @@ class NeighbourhoodSearch(RosterSpace):
         self.workers_by_id = {w.id: w for w in self.scenario.workers}
         self.shifts_of_worker = self.shifts_by_worker()
         # a group is a fraction of the region, and of a step's pairs, so a step stays a small model
-        pairs_per_worker = sum(map(len, self.shifts_of_worker.values())) / max(1, len(self.shifts_of_worker))
-        self.group_size = max(MIN_GROUP_WORKERS, min(GROUP_WORKERS, len(self.shifts_of_worker) // 4))
-        self.group_size = max(2, min(self.group_size, int(STEP_PAIRS // max(1.0, pairs_per_worker))))
+        active = len(self.shifts_of_worker)
+        pairs_per_worker = sum(map(len, self.shifts_of_worker.values())) / max(1, active)
+        self.group_size = max(2, min(max(MIN_GROUP_WORKERS, min(GROUP_WORKERS, active // 4)),
+                                     int(STEP_PAIRS // max(1.0, pairs_per_worker))))
 
     # ---------------------------------------------------------------- phases
 
@@ -143,14 +144,14 @@ class NeighbourhoodSearch(RosterSpace):
         fill_misses, needed = 0, 1  # attempts of filling found nothing; attempt that last sufficed
         began, done, constructed = time.monotonic(), 0, False
         while queue and time.monotonic() < deadline - 0.1:
-            now = time.monotonic()
-            waiting = list(dict.fromkeys(w for w, _ in queue))
-            if not constructed and done >= PACE_WORKERS and \
-                    (now - began) / max(done, 1) * len(waiting) > CONSTRUCT_SHARE * (deadline - now):
-                constructed = True
-                roster, left = self._construct_parts(roster, waiting, deadline, check_ctx)
-                queue = deque((w, needed) for w in left)
-                continue
+            if not constructed and done >= PACE_WORKERS:
+                now = time.monotonic()
+                waiting = list(dict.fromkeys(w for w, _ in queue))
+                if (now - began) / max(done, 1) * len(waiting) > CONSTRUCT_SHARE * (deadline - now):
+                    constructed = True
+                    roster, left = self._construct_parts(roster, waiting, deadline, check_ctx)
+                    queue = deque((w, needed) for w in left)
+                    continue
             worker, attempt = queue.popleft()
             if attempt == 0 and fill_misses >= REPAIR_FILL_PATIENCE:
                 attempt = needed

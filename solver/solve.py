@@ -246,7 +246,7 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
     # the greedy start cannot meet minimum rules: repair worker by worker
     unrepaired = _make_legal(run, search, check_ctx, illegal) if illegal else []
     if whole and not unrepaired and len(v.x) <= PATTERN_MODEL_VARIABLES:
-        _dive_patterns(run, search, caps)
+        _dive_patterns(run, search)
     bounds = _prove_levels(run, search, fill, levels, caps)
     if unrepaired and _illegal_workers(scenario, check_ctx, run.solution):
         penalties: list[PenaltyRecord] = []  # no legal roster to improve: the final check falls back
@@ -316,12 +316,12 @@ def _make_legal(run: _Run, search: NeighbourhoodSearch, check_ctx: CheckContext,
     return still
 
 
-def _dive_patterns(run: _Run, search: NeighbourhoodSearch, caps: dict[int, int]) -> None:
+def _dive_patterns(run: _Run, search: NeighbourhoodSearch) -> None:
     """A roster of one work pattern per worker by column generation (:mod:`solver.columns`),
     kept when it beats the legal start: more filling, or as much and fewer penalties."""
     began = time.monotonic()
     columns = ColumnGeneration(search.scenario, search.timeline, search.eligibility, search.eligible,
-                               search.pinned, lexicographic_weights(caps), seed=run.config.seed,
+                               search.pinned, search.weights, seed=run.config.seed,
                                workers=run.config.workers)
     if columns.largest_weight > PATTERN_MAX_WEIGHT:
         return
