@@ -24,7 +24,7 @@ import random
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -70,6 +70,7 @@ class NeighbourhoodSearch(RosterSpace):
     seed: int = 0
     workers: int = 2
     on_improvement: Callable[[dict[Pair, int]], None] | None = None
+    closed_levels: set[int] = field(default_factory=set)  # filled up to a proven bound: not searched
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -96,7 +97,8 @@ class NeighbourhoodSearch(RosterSpace):
         had its turn."""
         misses: dict[int, int] = defaultdict(int)
         while time.monotonic() < deadline - 0.2:
-            open_places = self._open_places(roster)
+            open_places = {s: n for s, n in self._open_places(roster).items()
+                           if self.shifts[s].priority not in self.closed_levels}
             levels = sorted({self.shifts[s].priority for s in open_places}, reverse=True)
             if not levels:
                 break

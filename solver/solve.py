@@ -51,6 +51,7 @@ from flexpool.timeline import Timeline
 from solver.columns import ColumnGeneration
 from solver.explain import explain_unfilled
 from solver.greedy import greedy_assignments
+from solver.levels import level_bound, merge_top, pairs_from_level, rules_are_monotone
 from solver.neighbourhoods import NeighbourhoodSearch, lexicographic_weights
 from solver.objective import PenaltyTerm, fill_by_priority, filled_by_level, soft_terms
 from solver.rules import add_hard_rules
@@ -69,6 +70,9 @@ PATTERN_MODEL_VARIABLES = EXACT_MODEL_VARIABLES  # up to this, a column-generati
 PATTERN_SHARE = 0.5  # of the time left, at most, for the dive
 PATTERN_MAX_WEIGHT = 10 ** 9  # above this an open place's cost would swamp the master LP's precision
 EXPLAIN_MIN_SECONDS = 1.0  # checking open slots' eligible workers one by one, even past the limit
+STAGE_SECONDS_PER_PAIR = 1 / 4000  # a whole model's presolve and first solution (Twente M: 16 s)
+TOP_LEVEL_SHARE = 0.25  # of the time left, at most, for proofs on the top levels' shifts
+TOP_LEVEL_MAX_PAIRS = 40_000  # above this, a top-levels model is no longer small
 FIRST_LEGAL_SHARE = 0.9  # of the time left, at most, to repair an illegal greedy start (without it: no roster)
 
 
@@ -224,8 +228,12 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
     if not start_illegal:
         _hand_out(config, started, "greedy", start, total_slots, total_slots)
 
+    levels = [p for p in PRIORITIES if any(s.priority == p and eligible.get(s.id) for s in scenario.shifts)]
     model = cp_model.CpModel()
-    whole = sum(len(ws) for ws in eligible.values()) <= WHOLE_MODEL_VARIABLES
+    pair_count = sum(len(ws) for ws in eligible.values())
+    whole = pair_count <= WHOLE_MODEL_VARIABLES and (
+        pair_count <= EXACT_MODEL_VARIABLES or bool(scenario.pinned)
+        or _whole_stages_fit(pair_count, config.time_limit_s - (time.monotonic() - started), len(levels)))
     v = Variables.build(model, scenario, timeline, ctx, eligible if whole else {})
     if whole:
         add_hard_rules(v)
@@ -237,7 +245,6 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
     run.full_solution = None  # hint the greedy roster, not the pins stage's
 
     fill = fill_by_priority(v)
-    levels = [p for p in PRIORITIES if any(s.priority == p and eligible.get(s.id) for s in scenario.shifts)]
     caps = {p: _upper_bound(eligible, scenario, p) for p in levels}
     kept = set(pins) - dropped_pairs
     search = NeighbourhoodSearch(scenario, timeline, ctx, eligible, kept, lexicographic_weights(caps),
@@ -247,7 +254,10 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
     unrepaired = _make_legal(run, search, check_ctx, illegal) if illegal else []
     if whole and not unrepaired and len(v.x) <= PATTERN_MODEL_VARIABLES:
         _dive_patterns(run, search)
-    bounds = _prove_levels(run, search, fill, levels, caps)
+    if fill or not rules_are_monotone(scenario):
+        bounds = _prove_levels(run, search, fill, levels, caps)
+    else:  # no whole model: each level proven on its shifts and those above
+        bounds = _prove_top_levels(run, search, check_ctx, levels, caps)
     if unrepaired and _illegal_workers(scenario, check_ctx, run.solution):
         penalties: list[PenaltyRecord] = []  # no legal roster to improve: the final check falls back
         run.all_optimal = False
@@ -386,6 +396,61 @@ def _prove_levels(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: li
         # reading (touching periods); what a legal roster reached is never above the bound
         bounds[level] = max(bounds[level], reached)
         run.model.add(fill[level] >= reached)
+    return bounds
+
+
+def _whole_stages_fit(pair_count: int, seconds_left: float, level_count: int) -> bool:
+    """Whether a level stage on the whole model would get past presolve to a roster.
+
+    Building a model of ``pair_count`` pairs takes seconds, and CP-SAT needs about
+    ``STAGE_SECONDS_PER_PAIR`` per pair before its first solution, hint or not
+    (Twente M, 62,000 pairs: built in 5.5 s, first solution 16 s later). Stages
+    shorter than that return nothing: the time goes to neighbourhoods instead.
+    """
+    per_stage = PROOF_SHARE_LARGE * seconds_left / max(1, level_count)
+    return per_stage >= max(MIN_LARGE_STAGE_SECONDS, pair_count * STAGE_SECONDS_PER_PAIR)
+
+
+def _prove_top_levels(run: _Run, search: NeighbourhoodSearch, check_ctx: CheckContext, levels: list[int],
+                      caps: dict[int, int]) -> dict[int, int]:
+    """Without a whole model: prove levels 5 downwards, each on the shifts of that
+    level and above (:func:`solver.levels.level_bound`), while those models stay small
+    and within ``TOP_LEVEL_SHARE`` of the time. Stops at the first level not proven
+    exactly, since the levels below are bounded only given those above. A better
+    roster found on the way is merged in (:func:`solver.levels.merge_top`). Returns
+    the bound per level; levels filled up to a proven bound are closed to the search."""
+    bounds = dict(caps)
+    run.all_optimal = False
+    roster = {k for k, val in run.solution.items() if val}
+    reached = filled_by_level(search.shifts, roster)
+    deadline = time.monotonic() + run.remaining() * TOP_LEVEL_SHARE
+    for i, level in enumerate(levels):
+        if reached.get(level, 0) >= caps[level]:  # every slot with a candidate filled
+            search.closed_levels.add(level)
+            continue
+        size = sum(map(len, pairs_from_level(search, level).values()))
+        budget = (deadline - time.monotonic()) / (len(levels) - i)
+        if size > TOP_LEVEL_MAX_PAIRS or budget < MIN_STAGE_SECONDS:
+            break
+        began = time.monotonic()
+        proof = level_bound(search, level, reached, roster, budget, run.config.workers, run.config.seed)
+        record: dict[str, object] = {"stage": f"priority {level} (top levels)", "pairs": size,
+                                     "status": "UNKNOWN" if proof.bound is None else
+                                     "OPTIMAL" if proof.exact else "FEASIBLE"}
+        better = merge_top(check_ctx, search, roster, proof.roster, level) if proof.roster else None
+        if better is not None and search.score({k: 1 for k in better}) > search.score({k: 1 for k in roster}):
+            roster = better
+            reached = filled_by_level(search.shifts, roster)
+            run.solution, run.full_solution = {k: 1 for k in roster}, None
+            _hand_out(run.config, run.started, record["stage"], run.solution, run.total_slots, run.total_slots)
+        if proof.bound is not None:
+            bounds[level] = max(reached.get(level, 0), min(caps[level], proof.bound))
+            record.update(bound=bounds[level], value=reached.get(level, 0))
+        record["seconds"] = round(time.monotonic() - began, 2)
+        run.stages.append(record)
+        if bounds[level] > reached.get(level, 0):
+            break  # open slots the search may still fill: the levels below are not closed
+        search.closed_levels.add(level)
     return bounds
 
 
