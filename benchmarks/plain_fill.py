@@ -36,6 +36,7 @@ class PlainFill:
 
     filled: int
     bound: int
+    filled_by_priority: dict[str, int]
     status: str
     seconds: float
     first_solution_s: float | None
@@ -89,7 +90,12 @@ def plain_fill(scenario: Scenario, time_limit_s: float, workers: int = 2, seed: 
     solver.parameters.random_seed = seed
     status = solver.solve(model, First())
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    return PlainFill(filled=round(solver.objective_value) if found else 0,
+    by_level = {str(p): 0 for p in range(5, 0, -1)}
+    if found:
+        priority = {s.id: s.priority for s in scenario.shifts}
+        for (_, sid), lit in x.items():
+            by_level[str(priority[sid])] += solver.boolean_value(lit)
+    return PlainFill(filled=round(solver.objective_value) if found else 0, filled_by_priority=by_level,
                      bound=int(solver.best_objective_bound + 1e-6),
                      status=solver.status_name(status), seconds=round(time.monotonic() - began, 1),
                      first_solution_s=round(first[0], 1) if first else None)

@@ -23,9 +23,12 @@ import platform
 import resource
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from benchmarks.plain_fill import plain_fill
 from examples.twente.generate import generate
 from flexpool.checker import CheckContext, check
 from flexpool.eligibility import EligibilityContext, eligible_workers
@@ -36,7 +39,8 @@ from solver import SolverConfig, solve
 from solver.greedy import greedy_assignments
 
 ROOT = Path(__file__).resolve().parent
-DEFAULT_LIMITS = {"S": 30.0, "R150": 60.0, "M": 60.0, "L": 600.0}
+DEFAULT_LIMITS = {"S": 30.0, "R150": 60.0, "M": 60.0, "L": 600.0, "M2W": 120.0}
+YARDSTICK_SIZES = ("M2W",)  # sizes also solved by the plain filling-only model (issue 3's bar)
 
 
 def baseline(scenario: Scenario) -> tuple[dict[str, int], float]:
@@ -58,11 +62,16 @@ def baseline(scenario: Scenario) -> tuple[dict[str, int], float]:
     return by_level, seconds
 
 
+def load_size(size: str) -> Scenario:
+    """The committed scenario of a size, or the generator's (seed 1) when none is committed."""
+    path = ROOT.parent / "examples" / "twente" / f"twente-{size}.json"
+    return load_scenario(path) if path.exists() else load_scenario(generate(size, seed=1))
+
+
 def run_size(size: str, limit: float, workers: int, seed: int) -> dict[str, Any]:
     """One size, measured; meant to run in a fresh process."""
     began = time.monotonic()
-    path = ROOT.parent / "examples" / "twente" / f"twente-{size}.json"
-    scenario = load_scenario(path) if path.exists() else load_scenario(generate(size, seed=1))
+    scenario = load_size(size)
     load_seconds = time.monotonic() - began
     base, base_seconds = baseline(scenario)
     rosters: list[tuple[float, int]] = []  # (seconds into the solve, slots) of each better legal roster
@@ -94,13 +103,21 @@ def run_size(size: str, limit: float, workers: int, seed: int) -> dict[str, Any]
     }
 
 
-def _child(size: str, limit: float, workers: int, seed: int, queue: mp.Queue) -> None:  # type: ignore[type-arg]
-    queue.put(run_size(size, limit, workers, seed))
+def run_yardstick(size: str, limit: float, workers: int, seed: int) -> dict[str, Any]:
+    """The plain filling-only CP-SAT model on the same scenario (:mod:`benchmarks.plain_fill`)."""
+    return asdict(plain_fill(load_size(size), limit, workers, seed))
 
 
-def measure(size: str, limit: float, workers: int, seed: int) -> dict[str, Any]:
+def _child(job: Callable[..., dict[str, Any]], size: str, limit: float, workers: int, seed: int,
+           queue: mp.Queue) -> None:  # type: ignore[type-arg]
+    queue.put(job(size, limit, workers, seed))
+
+
+def measure(size: str, limit: float, workers: int, seed: int,
+            job: Callable[..., dict[str, Any]] = run_size) -> dict[str, Any]:
+    """``job`` for one size in a fresh process (peak memory is that size's alone)."""
     queue: mp.Queue = mp.get_context("spawn").Queue()  # type: ignore[type-arg]
-    proc = mp.get_context("spawn").Process(target=_child, args=(size, limit, workers, seed, queue))
+    proc = mp.get_context("spawn").Process(target=_child, args=(job, size, limit, workers, seed, queue))
     proc.start()
     row = queue.get()
     proc.join()
@@ -140,12 +157,42 @@ def markdown(rows: list[dict[str, Any]], command: str) -> str:
     if notes:
         lines += ["", "Rows from two runs of the same command: " + "; ".join(notes) + "."]
     lines += _growth(rows)
+    lines += _yardstick(rows)
     lines += ["", "Fill per priority (ours / proven bound / baseline / total):", ""]
     for r in rows:
         parts = [f"p{p}: {r['filled_by_priority'].get(p, 0)} / {r['bound_by_priority'].get(p, '-')} / "
                  f"{r['baseline_by_priority'].get(p, 0)} / {t}" for p, t in r["total_by_priority"].items()]
         lines.append(f"- **{r['size']}** ({lexicographic_verdict(r)}): " + "; ".join(parts))
     return "\n".join(lines) + "\n"
+
+
+def _yardstick(rows: list[dict[str, Any]]) -> list[str]:
+    """Ours (every rule) against the plain filling-only model on the same scenario and time.
+
+    The plain model is a relaxation, so its proven bound bounds our total fill too;
+    the tighter of the two bounds is the one the gap is measured against."""
+    rows = [r for r in rows if r.get("yardstick")]
+    if not rows:
+        return []
+    out = ["", "Against a plain CP-SAT model of only the filling part (eligibility, headcount, no overlap, "
+           "contract hours; no Arbeidstijdenwet, CAO, fixed work or rest; `benchmarks/plain_fill.py`), "
+           "same scenario, same time limit, same run:", "",
+           "| size | limit s | plain filled / its bound | plain % | ours filled (every rule) | ours / plain | "
+           "tightest proven total bound | ours % of it | ours vs plain by priority |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        y = r["yardstick"]
+        bound = min(r["bound"], y["bound"])
+        verdict = next((f"{'more' if r['filled_by_priority'].get(p, 0) > y['filled_by_priority'][p] else 'fewer'}"
+                        f" at priority {p} ({r['filled_by_priority'].get(p, 0)} vs {y['filled_by_priority'][p]})"
+                        for p in ("5", "4", "3", "2", "1")
+                        if r["filled_by_priority"].get(p, 0) != y["filled_by_priority"][p]), "equal")
+        out.append(f"| {r['size']} | {r['time_limit_s']:g} | {y['filled']} / {y['bound']} | "
+                   f"{100 * y['filled'] / max(1, y['bound']):.1f}% | {r['filled']} | "
+                   f"{r['filled'] / max(1, y['filled']):.3f}x | {bound} | {100 * r['filled'] / max(1, bound):.1f}% | "
+                   f"{verdict}; p5-p1 ours {'/'.join(str(r['filled_by_priority'].get(p, 0)) for p in '54321')}, "
+                   f"plain {'/'.join(str(y['filled_by_priority'][p]) for p in '54321')} |")
+    return out
 
 
 def _growth(rows: list[dict[str, Any]]) -> list[str]:
@@ -196,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     for size in args.sizes.split(","):
         limit = args.time_limit or DEFAULT_LIMITS.get(size, 60.0)
         row = measure(size, limit, args.workers, args.seed)
+        if size in YARDSTICK_SIZES:
+            row["yardstick"] = measure(size, limit, args.workers, args.seed, run_yardstick)
         print(json.dumps({k: v for k, v in row.items() if k != "stages"}), flush=True)
         rows.append(row)
     command = "python -m benchmarks.scale " + " ".join(argv if argv is not None else sys.argv[1:])

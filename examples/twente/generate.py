@@ -436,6 +436,8 @@ SIZES: dict[str, SizeSpec] = {
     "R150": SizeSpec("R150", 25, 150, 1, 400, 1, supply=1.0),
     "M": SizeSpec("M", 68, 600, 1, 2500, 16, supply=1.15),
     "L": SizeSpec("L", 68, 2000, 4, 10000, 16, supply=0.9),
+    # the size of issue 3's yardstick: 600 workers, 68 organisations, 2 weeks, 3,359 slots
+    "M2W": SizeSpec("M2W", 68, 600, 2, 3359, 16, supply=0.9),
 }
 
 
