@@ -75,7 +75,8 @@ def test_sizes_hit_their_targets(size: str) -> None:
 
 def test_named_sizes_are_the_briefed_ones() -> None:
     assert [(s.organisations, s.workers, s.weeks, s.target_slots) for s in SIZES.values()] == [
-        (10, 60, 1, 150), (25, 150, 1, 400), (68, 600, 1, 2500), (68, 2000, 4, 10000)]
+        (10, 60, 1, 150), (25, 150, 1, 400), (68, 600, 1, 2500), (68, 2000, 4, 10000),
+        (68, 600, 2, 3359)]  # M2W: the size of issue 3's plain-model yardstick
     assert SIZES["L"].end == date(2026, 12, 27)
 
 
