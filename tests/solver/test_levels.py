@@ -8,6 +8,7 @@ keep what they reached; that holds only while every rule is monotone.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
@@ -16,11 +17,14 @@ from flexpool.checker import CheckContext, check
 from flexpool.eligibility import EligibilityContext, eligible_workers
 from flexpool.model import Scenario
 from flexpool.timeline import Timeline
+from solver import SolverConfig, solve
 from solver.levels import level_bound, merge_top, pairs_from_level, rules_are_monotone
 from solver.space import Pair, RosterSpace
 from tests.builders import roster as roster_of
 from tests.builders import worker
 from tests.generic_builders import day_shift, generic_scenario
+
+solve_module = importlib.import_module("solver.solve")  # (the package exports the function as ``solve``)
 
 
 def space_of(s: Scenario, pinned: set[Pair] | None = None) -> RosterSpace:
@@ -94,3 +98,26 @@ def test_merge_top_refuses_to_drop_a_pinned_shift() -> None:
     s = overlapping(["w1", "w2"])
     space = space_of(s, pinned={("w1", "L1")})
     assert merge_top(CheckContext.of(s), space, {("w1", "L1")}, {("w1", "H1")}, 5) is None
+
+
+def test_whole_model_stages_are_skipped_when_they_cannot_reach_a_roster() -> None:
+    """A stage must outlast presolve (about ``STAGE_SECONDS_PER_PAIR`` per pair):
+    62,000 pairs over five levels need minutes, not the 50 s a 60-s solve has left."""
+    assert not solve_module._whole_stages_fit(62_000, 50.0, 5)
+    assert solve_module._whole_stages_fit(62_000, 600.0, 5)
+    assert not solve_module._whole_stages_fit(1_000, 10.0, 5)  # below the five-second floor
+
+
+def test_solve_without_a_whole_model_proves_the_top_level_and_closes_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Taken as a large model whose stages would not fit, the solve proves priority 5
+    on its own shifts (two of three under the contract), keeps that fill, and says so."""
+    monkeypatch.setattr(solve_module, "EXACT_MODEL_VARIABLES", 0)
+    monkeypatch.setattr(solve_module, "STAGE_SECONDS_PER_PAIR", 1e6)
+    s = capped([day_shift(d, priority=5) for d in (0, 1, 2)] + [day_shift(3, priority=3)])
+    result = solve(s, SolverConfig(time_limit_s=5, workers=1))
+    stages = {st["stage"]: st for st in result.stages}
+    assert "priority 5" not in stages  # no whole-model stage
+    assert stages["priority 5 (top levels)"]["bound"] == 2
+    assert result.roster.objective.filled_by_priority["5"] == 2
+    assert result.roster.objective.bound_by_priority["5"] == 2
+    assert not check(s, result.roster).violations
