@@ -25,6 +25,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from ortools.sat.python import cp_model
 
@@ -46,6 +47,7 @@ CONSTRUCT_SHARE = 0.8  # of the time left: repairs projected past it go to const
 PACE_WORKERS = 3  # workers repaired by models before their pace is projected
 REPAIR_FILL_PATIENCE = 3  # workers in a row not repaired with filling: the rest go straight to any legal part
 CANDIDATE_SHARE = 0.33  # of a fill group: workers eligible for the open slots; the rest relieve them
+FILL_WINDOW_DAYS = 1  # a fill step moves the group's shifts within this many days of the open slot
 LEVEL_PATIENCE = 3  # fruitless steps on a level before the next level down gets its turn
 
 
@@ -106,10 +108,11 @@ class NeighbourhoodSearch(RosterSpace):
             if level is None:
                 misses.clear()
                 level = levels[0]
-            group = self._group_around_open_slots(
+            group, day = self._group_around_open_slots(
                 {s: n for s, n in open_places.items() if self.shifts[s].priority == level}, roster)
             before = roster
-            roster = self._step(roster, group, deadline, soft=False)
+            window = (day - timedelta(days=FILL_WINDOW_DAYS), day + timedelta(days=FILL_WINDOW_DAYS))
+            roster = self._step(roster, group, deadline, soft=False, window=window)
             if roster is before:
                 misses[level] += 1
                 continue
@@ -226,11 +229,12 @@ class NeighbourhoodSearch(RosterSpace):
         return {sid: sh.headcount - taken[sid] for sid, sh in self.shifts.items()
                 if sh.headcount > taken[sid] and self.eligible.get(sid)}
 
-    def _group_around_open_slots(self, open_places: dict[str, int], roster: set[Pair]) -> set[str]:
+    def _group_around_open_slots(self, open_places: dict[str, int], roster: set[Pair]) -> tuple[set[str], date]:
         """Candidates for a random open shift and the other open shifts of its day
         (``CANDIDATE_SHARE`` of the group), then *relief*: workers who could take over a
         shift a candidate holds within a day of it, so the candidate is free to move
-        (the rest of the group; more candidates if too few relieve).
+        (the rest of the group; more candidates if too few relieve). Returns the group
+        and the open shift's date.
 
         A chain "B takes A's shift, A takes the open slot" needs both in one group;
         candidates alone are often all tied up by the work they already hold.
@@ -255,7 +259,7 @@ class NeighbourhoodSearch(RosterSpace):
                 break
             group.add(w)
         self._add_candidates(group, open_here, self.group_size)
-        return group
+        return group, day
 
     def _add_candidates(self, group: set[str], shift_ids: list[str], size: int) -> None:
         """Workers eligible for ``shift_ids``, in random order, until the group has ``size``."""
@@ -271,23 +275,33 @@ class NeighbourhoodSearch(RosterSpace):
 
     def _step(self, roster: set[Pair], group: set[str], deadline: float, *, soft: bool,
               accept_any: bool = False, seconds: float = STEP_SECONDS,
-              fill_objective: bool = True) -> set[Pair]:
+              fill_objective: bool = True, window: tuple[date, date] | None = None) -> set[Pair]:
         """Re-roster ``group`` exactly around the rest of the roster; the better roster
         (or, with ``accept_any``, any legal one found) or ``roster`` itself unchanged.
-        Without ``fill_objective`` a fill step looks for any legal part, far sooner."""
+        Without ``fill_objective`` a fill step looks for any legal part, far sooner.
+
+        With a ``window`` (first and last start date), the group may move only
+        shifts starting inside it: what they hold outside stays, fixed in the model
+        so every rule still sees it. The model is a fraction of the size on long
+        horizons, and any roster it finds is as legal."""
         outside = defaultdict(int)
         for w, s in roster:
             if w not in group:
                 outside[s] += 1
         sub_eligible: dict[str, list[str]] = defaultdict(list)
+        frozen: set[Pair] = set()
         for w in sorted(group):
             for sid in self.shifts_of_worker.get(w, ()):
-                sub_eligible[sid].append(w)
+                inside = window is None or window[0] <= self.timeline.shifts[sid].start_date <= window[1]
+                if inside or (w, sid) in roster:
+                    sub_eligible[sid].append(w)
+                    if not inside:
+                        frozen.add((w, sid))
         capacity = {sid: self.shifts[sid].headcount - outside[sid] for sid in sub_eligible}
         model = cp_model.CpModel()
         v = Variables.build(model, self.scenario, self.timeline, self.eligibility, sub_eligible, capacity)
         add_hard_rules(v)
-        for pair in self.pinned:
+        for pair in self.pinned | frozen:
             if pair in v.x:
                 model.add(v.x[pair] == 1)
         current = {k for k in v.x if k in roster}

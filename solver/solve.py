@@ -63,7 +63,8 @@ EXACT_MODEL_VARIABLES = 15_000  # up to this, the soft terms are solved on the w
 WHOLE_MODEL_VARIABLES = 150_000  # above this, no whole model at all: neighbourhoods only
 PROOF_SHARE_SMALL, PROOF_SHARE_LARGE = 0.5, 0.3  # of the time, for the level-by-level proofs
 FILL_SHARE_SMALL, FILL_SHARE = 0.6, 0.7  # of what is left then, for neighbourhood filling
-SOFT_EVALUATION_RESERVE = 0.1  # of the time, kept for scoring the wishes and explaining open slots
+SOFT_EVALUATION_RESERVE = 0.1  # of the time at most, kept for scoring the wishes and explaining open slots
+RESERVE_SECONDS_PER_PAIR, MIN_RESERVE_SECONDS = 5e-6, 2.0  # what those take (Curtois 24: ~8 s for 1.7 M pairs)
 MIN_STAGE_SECONDS, MIN_LARGE_STAGE_SECONDS = 0.1, 5.0
 HINT_COMPLETION_SECONDS = 5.0  # a whole large model needs seconds to presolve
 PATTERN_MODEL_VARIABLES = EXACT_MODEL_VARIABLES  # up to this, a column-generation dive first
@@ -72,7 +73,6 @@ PATTERN_MAX_WEIGHT = 10 ** 9  # above this an open place's cost would swamp the 
 EXPLAIN_MIN_SECONDS = 1.0  # checking open slots' eligible workers one by one, even past the limit
 STAGE_SECONDS_PER_PAIR = 1 / 4000  # a whole model's presolve and first solution (Twente M: 16 s)
 TOP_LEVEL_SHARE = 0.25  # of the time left, at most, for proofs on the top levels' shifts
-TOP_LEVEL_MAX_PAIRS = 40_000  # above this, a top-levels model is no longer small
 FIRST_LEGAL_SHARE = 0.9  # of the time left, at most, to repair an illegal greedy start (without it: no roster)
 
 
@@ -414,8 +414,9 @@ def _whole_stages_fit(pair_count: int, seconds_left: float, level_count: int) ->
 def _prove_top_levels(run: _Run, search: NeighbourhoodSearch, check_ctx: CheckContext, levels: list[int],
                       caps: dict[int, int]) -> dict[int, int]:
     """Without a whole model: prove levels 5 downwards, each on the shifts of that
-    level and above (:func:`solver.levels.level_bound`), while those models stay small
-    and within ``TOP_LEVEL_SHARE`` of the time. Stops at the first level not proven
+    level and above (:func:`solver.levels.level_bound`), while such a model can reach a
+    roster (at :func:`_whole_stages_fit`'s pace) within ``TOP_LEVEL_SHARE`` of the time,
+    a level at most half of what is left of it. Stops at the first level not proven
     exactly, since the levels below are bounded only given those above. A better
     roster found on the way is merged in (:func:`solver.levels.merge_top`). Returns
     the bound per level; levels filled up to a proven bound are closed to the search."""
@@ -424,13 +425,14 @@ def _prove_top_levels(run: _Run, search: NeighbourhoodSearch, check_ctx: CheckCo
     roster = {k for k, val in run.solution.items() if val}
     reached = filled_by_level(search.shifts, roster)
     deadline = time.monotonic() + run.remaining() * TOP_LEVEL_SHARE
-    for i, level in enumerate(levels):
+    for level in levels:
         if reached.get(level, 0) >= caps[level]:  # every slot with a candidate filled
             search.closed_levels.add(level)
             continue
         size = sum(map(len, pairs_from_level(search, level).values()))
-        budget = (deadline - time.monotonic()) / (len(levels) - i)
-        if size > TOP_LEVEL_MAX_PAIRS or budget < MIN_STAGE_SECONDS:
+        needed = max(MIN_STAGE_SECONDS, 2 * size * STAGE_SECONDS_PER_PAIR)  # a first roster, then the proof
+        budget = max(needed, (deadline - time.monotonic()) / 2)
+        if time.monotonic() + needed > deadline:
             break
         began = time.monotonic()
         proof = level_bound(search, level, reached, roster, budget, run.config.workers, run.config.seed)
@@ -469,7 +471,7 @@ def _improve(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: list[in
     if unproven:
         began = time.monotonic()
         share = FILL_SHARE_SMALL if small else FILL_SHARE
-        reserve = 0.0 if small else SOFT_EVALUATION_RESERVE * config.time_limit_s
+        reserve = 0.0 if small else _final_reserve(search, config)
         pairs = search.improve_fill(pairs, began + max(0.0, run.remaining() - reserve) * share)
         run.stages.append({"stage": "neighbourhoods: fill", "status": "FEASIBLE",
                            "seconds": round(time.monotonic() - began, 2), "value": len(pairs)})
@@ -492,12 +494,20 @@ def _improve(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: list[in
         return _merge([PenaltyRecord(w, n, pts) for w, n, pts in search.soft_values(pairs) if pts])
     run.all_optimal = False
     began = time.monotonic()
-    reserve = SOFT_EVALUATION_RESERVE * config.time_limit_s
+    reserve = _final_reserve(search, config)
     pairs = search.improve_wishes(pairs, began + max(0.0, run.remaining() - reserve))
     run.stages.append({"stage": "neighbourhoods: wishes", "status": "FEASIBLE",
                        "seconds": round(time.monotonic() - began, 2), "value": len(pairs)})
     run.solution = {k: 1 for k in pairs}
     return _merge([PenaltyRecord(w, n, pts) for w, n, pts in search.soft_values(pairs) if pts])
+
+
+def _final_reserve(search: NeighbourhoodSearch, config: SolverConfig) -> float:
+    """Seconds kept after the search for scoring the wishes and explaining open slots:
+    they grow with the candidate pairs, and never take more than a tenth of the time."""
+    pairs = sum(map(len, search.eligible.values()))
+    return min(SOFT_EVALUATION_RESERVE * config.time_limit_s,
+               max(MIN_RESERVE_SECONDS, pairs * RESERVE_SECONDS_PER_PAIR))
 
 
 def _complete_hint(run: _Run) -> list[int] | None:

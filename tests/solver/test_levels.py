@@ -112,7 +112,7 @@ def test_solve_without_a_whole_model_proves_the_top_level_and_closes_it(monkeypa
     """Taken as a large model whose stages would not fit, the solve proves priority 5
     on its own shifts (two of three under the contract), keeps that fill, and says so."""
     monkeypatch.setattr(solve_module, "EXACT_MODEL_VARIABLES", 0)
-    monkeypatch.setattr(solve_module, "STAGE_SECONDS_PER_PAIR", 1e6)
+    monkeypatch.setattr(solve_module, "_whole_stages_fit", lambda *_: False)
     s = capped([day_shift(d, priority=5) for d in (0, 1, 2)] + [day_shift(3, priority=3)])
     result = solve(s, SolverConfig(time_limit_s=5, workers=1))
     stages = {st["stage"]: st for st in result.stages}
