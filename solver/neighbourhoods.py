@@ -13,7 +13,9 @@ Two phases:
   open slots: workers eligible for a few open shifts of one day and workers who
   could relieve them of the work they hold then, those of the highest level
   with open slots first (lexicographic: a slot there is worth more than
-  anything below);
+  anything below). The group moves only shifts within ``FILL_WINDOW_DAYS`` of
+  that day; what it holds elsewhere stays fixed in the model (Twente M, 60 s:
+  2,204 slots against 2,166 with the whole horizon free, in one run each);
 - *wishes*: keep each priority level's fill in the group and minimise the soft
   penalties, around random groups of workers.
 """
