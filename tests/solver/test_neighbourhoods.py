@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+
 import pytest
 
 from flexpool.eligibility import EligibilityContext, eligible_workers
@@ -10,7 +13,7 @@ from flexpool.timeline import Timeline
 from solver import neighbourhoods
 from solver.neighbourhoods import NeighbourhoodSearch
 from tests.builders import worker
-from tests.generic_builders import generic_scenario
+from tests.generic_builders import day_shift, generic_scenario
 
 
 def search_over(s: Scenario) -> NeighbourhoodSearch:
@@ -36,3 +39,22 @@ def test_long_horizons_make_smaller_groups(monkeypatch: pytest.MonkeyPatch) -> N
     assert search_over(region(40)).group_size == 3
     monkeypatch.setattr(neighbourhoods, "STEP_PAIRS", 1)
     assert search_over(region(40)).group_size == 2
+
+
+def test_a_windowed_step_moves_only_shifts_near_its_day() -> None:
+    """``w1`` may work one shift a week and holds D2 (priority 3); D0 (priority 5) is open.
+    Free to move anything, the step takes D0 for a better fill; in a window of day 0
+    +-1, D2 stays fixed in the model, so nothing better exists and the roster stands."""
+    s = generic_scenario(shifts=[day_shift(0, priority=5), day_shift(2, priority=3)],
+                         workers=[worker("w1", contract={"max_shifts_per_week": 1})])
+    timeline = Timeline.of(s)
+    ctx = EligibilityContext(s, timeline)
+    search = NeighbourhoodSearch(s, timeline, ctx, eligible_workers(ctx), set(),
+                                 neighbourhoods.lexicographic_weights({5: 1, 3: 1}), workers=1)
+    held = {("w1", "D2")}
+    assert timeline.shifts["D0"].week == timeline.shifts["D2"].week
+    day0 = timeline.shifts["D0"].start_date
+    deadline = time.monotonic() + 10
+    window = (day0 - timedelta(days=1), day0 + timedelta(days=1))
+    assert search._step(held, {"w1"}, deadline, soft=False, window=window) == held
+    assert search._step(held, {"w1"}, deadline, soft=False) == {("w1", "D0")}
