@@ -16,6 +16,9 @@
    alone (so CP-SAT can prove it) while higher levels keep what they reached;
    no lower-priority slot or soft term can ever buy an open higher-priority
    slot (spec, Weights). The roster kept is the lexicographically best seen.
+   A large model whose stages could not get past presolve in their time is not
+   built at all; with monotone rules each level is then proven on the shifts
+   of that level and above (:mod:`solver.levels`), the better roster merged in.
 4. **Neighbourhoods** (:mod:`solver.neighbourhoods`) while a level is
    unproven: groups of workers re-rostered exactly, accepted when better.
 5. **Wishes**: on the whole model when filling was proven there, else by
