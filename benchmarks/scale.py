@@ -7,7 +7,10 @@ For each size, in its own process (so peak memory is that size's alone):
 - the optimiser with a time limit, recording every improving roster;
 - time to the first legal roster and to within 1% of the proven fill bound,
   fill per priority against the bound and the baseline, model build time,
-  peak RSS, and the checker's verdict (a violation fails the benchmark).
+  peak RSS, and the checker's verdict (a violation fails the benchmark);
+- for M2W (600 workers, 68 organisations, 2 weeks, 3,359 slots: the size of
+  issue 3's yardstick), the plain filling-only CP-SAT model
+  (:mod:`benchmarks.plain_fill`) on the same scenario with the same time limit.
 
 Run ``python -m benchmarks.scale`` (``make bench``); it writes
 ``benchmarks/RESULTS.md``. Ratios only mean something within one run.
@@ -225,7 +228,7 @@ def hot_paths_table(path: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="S,R150,M,L")
+    parser.add_argument("--sizes", default="S,R150,M,M2W,L")
     parser.add_argument("--time-limit", type=float, default=None, help="seconds per size (default per size)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
