@@ -76,6 +76,7 @@ PATTERN_MAX_WEIGHT = 10 ** 9  # above this an open place's cost would swamp the 
 EXPLAIN_MIN_SECONDS = 1.0  # checking open slots' eligible workers one by one, even past the limit
 STAGE_SECONDS_PER_PAIR = 1 / 4000  # a whole model's presolve and first solution (Twente M: 16 s)
 TOP_LEVEL_SHARE = 0.25  # of the time left, at most, for proofs on the top levels' shifts
+TOP_LEVEL_MAX_PAIRS = 50_000  # above this a top-levels model costs gigabytes (Twente L's p4: 131,158 pairs, 2.5 GiB)
 FIRST_LEGAL_SHARE = 0.9  # of the time left, at most, to repair an illegal greedy start (without it: no roster)
 
 
@@ -419,7 +420,7 @@ def _prove_top_levels(run: _Run, search: NeighbourhoodSearch, check_ctx: CheckCo
     """Without a whole model: prove levels 5 downwards, each on the shifts of that
     level and above (:func:`solver.levels.level_bound`), while such a model can reach a
     roster (at :func:`_whole_stages_fit`'s pace) within ``TOP_LEVEL_SHARE`` of the time,
-    a level at most half of what is left of it. Stops at the first level not proven
+    a level at most half of what is left of it, and of at most ``TOP_LEVEL_MAX_PAIRS``. Stops at the first level not proven
     exactly, since the levels below are bounded only given those above. A better
     roster found on the way is merged in (:func:`solver.levels.merge_top`). Returns
     the bound per level; levels filled up to a proven bound are closed to the search."""
@@ -435,7 +436,7 @@ def _prove_top_levels(run: _Run, search: NeighbourhoodSearch, check_ctx: CheckCo
         size = sum(map(len, pairs_from_level(search, level).values()))
         needed = max(MIN_STAGE_SECONDS, 2 * size * STAGE_SECONDS_PER_PAIR)  # a first roster, then the proof
         budget = max(needed, (deadline - time.monotonic()) / 2)
-        if time.monotonic() + needed > deadline:
+        if size > TOP_LEVEL_MAX_PAIRS or time.monotonic() + needed > deadline:
             break
         began = time.monotonic()
         proof = level_bound(search, level, reached, roster, budget, run.config.workers, run.config.seed)
