@@ -421,9 +421,10 @@ def _prove_top_levels(run: _Run, search: NeighbourhoodSearch, check_ctx: CheckCo
     level and above (:func:`solver.levels.level_bound`), while such a model can reach a
     roster (at :func:`_whole_stages_fit`'s pace) within ``TOP_LEVEL_SHARE`` of the time,
     a level at most half of what is left of it, and of at most ``TOP_LEVEL_MAX_PAIRS``.
-    Stops at the first level not proven exactly, since the levels below are bounded only given those above. A better
-    roster found on the way is merged in (:func:`solver.levels.merge_top`). Returns
-    the bound per level; levels filled up to a proven bound are closed to the search."""
+    Stops at the first level not proven exactly, since the levels below are bounded
+    only given those above. A better roster found on the way is merged in
+    (:func:`solver.levels.merge_top`). Returns the bound per level; levels filled up
+    to a proven bound are closed to the search."""
     bounds = dict(caps)
     run.all_optimal = False
     roster = {k for k, val in run.solution.items() if val}
