@@ -58,3 +58,15 @@ def test_a_windowed_step_moves_only_shifts_near_its_day() -> None:
     window = (day0 - timedelta(days=1), day0 + timedelta(days=1))
     assert search._step(held, {"w1"}, deadline, soft=False, window=window) == held
     assert search._step(held, {"w1"}, deadline, soft=False) == {("w1", "D0")}
+
+
+@pytest.mark.parametrize(("work_rules", "windowed"), [
+    ({}, True),
+    ({"max_consecutive_days": 5}, True),  # a run is local: a window sees it
+    ({"max_total_minutes": 4800}, False),  # totals over the horizon trade work across it
+    ({"max_weekends": 1}, False),
+    ({"max_shifts_by_label": {"D": 3}}, False),
+])
+def test_fill_steps_are_windowed_unless_a_rule_spans_the_horizon(work_rules: dict[str, object],
+                                                                 windowed: bool) -> None:
+    assert search_over(generic_scenario(work_rules=work_rules)).windowed is windowed
