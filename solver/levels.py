@@ -103,7 +103,7 @@ def merge_top(check_ctx: CheckContext, space: RosterSpace, roster: set[Pair], to
         parts[w].append(s)
     changed = {w for w, _ in top ^ old_top}
     given_up: set[str] = set()
-    for worker in changed:
+    for worker in sorted(changed):
         shifts = parts[worker]
         while violations := check_worker(check_ctx, worker, shifts):
             named = {s for v in violations for s in v.shifts}
