@@ -156,6 +156,9 @@ def markdown(rows: list[dict[str, Any]], command: str) -> str:
             f"{r['bound']} | {100 * gap:.1f}% | {r['baseline_filled']} | "
             f"{r['filled'] / max(1, r['baseline_filled']):.3f}x | {r['status']} | {r['violations']} | "
             f"{r['peak_rss_mib']} |")
+    lines += ["", "Build s: seconds from the start of the solve to its search (eligibility, the greedy start "
+              "and the whole model where one is built; it is not built where its level stages could not "
+              "reach a roster in their time, as on M, M2W and L at these limits)."]
     notes = [f"{r['size']}: measured {r['measured']}" for r in rows if r.get("measured")]
     if notes:
         lines += ["", "Rows from two runs of the same command: " + "; ".join(notes) + "."]
