@@ -28,6 +28,7 @@ from ortools.sat.python import cp_model
 from flexpool.eligibility import EligibilityContext, eligible_workers
 from flexpool.model import Scenario
 from flexpool.timeline import Timeline
+from solver.objective import filled_by_level
 
 
 @dataclass(frozen=True)
@@ -90,11 +91,9 @@ def plain_fill(scenario: Scenario, time_limit_s: float, workers: int = 2, seed: 
     solver.parameters.random_seed = seed
     status = solver.solve(model, First())
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    by_level = {str(p): 0 for p in range(5, 0, -1)}
-    if found:
-        priority = {s.id: s.priority for s in scenario.shifts}
-        for (_, sid), lit in x.items():
-            by_level[str(priority[sid])] += solver.boolean_value(lit)
+    chosen = [k for k, lit in x.items() if solver.boolean_value(lit)] if found else []
+    reached = filled_by_level({s.id: s for s in scenario.shifts}, chosen)
+    by_level = {str(p): reached.get(p, 0) for p in range(5, 0, -1)}
     return PlainFill(filled=round(solver.objective_value) if found else 0, filled_by_priority=by_level,
                      bound=int(solver.best_objective_bound + 1e-6),
                      status=solver.status_name(status), seconds=round(time.monotonic() - began, 1),

@@ -127,14 +127,14 @@ def measure(size: str, limit: float, workers: int, seed: int,
     return row
 
 
-def lexicographic_verdict(row: dict[str, Any]) -> str:
-    """Where the optimiser first differs from the baseline, from priority 5 down."""
+def lexicographic_verdict(ours: dict[str, int], theirs: dict[str, int], name: str = "baseline") -> str:
+    """Where our fill per priority first differs from ``name``'s, from priority 5 down."""
     for p in ("5", "4", "3", "2", "1"):
-        ours, theirs = row["filled_by_priority"].get(p, 0), row["baseline_by_priority"].get(p, 0)
-        if ours != theirs:
-            word = "beats" if ours > theirs else "LOSES TO"
-            return f"{word} baseline at priority {p} ({ours} vs {theirs})"
-    return "equal to baseline"
+        a, b = ours.get(p, 0), theirs.get(p, 0)
+        if a != b:
+            word = "beats" if a > b else "LOSES TO"
+            return f"{word} {name} at priority {p} ({a} vs {b})"
+    return f"equal to {name}"
 
 
 def markdown(rows: list[dict[str, Any]], command: str) -> str:
@@ -168,7 +168,8 @@ def markdown(rows: list[dict[str, Any]], command: str) -> str:
     for r in rows:
         parts = [f"p{p}: {r['filled_by_priority'].get(p, 0)} / {r['bound_by_priority'].get(p, '-')} / "
                  f"{r['baseline_by_priority'].get(p, 0)} / {t}" for p, t in r["total_by_priority"].items()]
-        lines.append(f"- **{r['size']}** ({lexicographic_verdict(r)}): " + "; ".join(parts))
+        verdict = lexicographic_verdict(r["filled_by_priority"], r["baseline_by_priority"])
+        lines.append(f"- **{r['size']}** ({verdict}): " + "; ".join(parts))
     return "\n".join(lines) + "\n"
 
 
@@ -189,10 +190,7 @@ def _yardstick(rows: list[dict[str, Any]]) -> list[str]:
     for r in rows:
         y = r["yardstick"]
         bound = min(r["bound"], y["bound"])
-        verdict = next((f"{'more' if r['filled_by_priority'].get(p, 0) > y['filled_by_priority'][p] else 'fewer'}"
-                        f" at priority {p} ({r['filled_by_priority'].get(p, 0)} vs {y['filled_by_priority'][p]})"
-                        for p in ("5", "4", "3", "2", "1")
-                        if r["filled_by_priority"].get(p, 0) != y["filled_by_priority"][p]), "equal")
+        verdict = lexicographic_verdict(r["filled_by_priority"], y["filled_by_priority"], "plain")
         out.append(f"| {r['size']} | {r['time_limit_s']:g} | {y['filled']} / {y['bound']} | "
                    f"{100 * y['filled'] / max(1, y['bound']):.1f}% | {r['filled']} | "
                    f"{r['filled'] / max(1, y['filled']):.3f}x | {bound} | {100 * r['filled'] / max(1, bound):.1f}% | "
