@@ -78,6 +78,7 @@ class NeighbourhoodSearch(RosterSpace):
     workers: int = 2
     on_improvement: Callable[[dict[Pair, int]], None] | None = None
     closed_levels: set[int] = field(default_factory=set)  # filled up to a proven bound: not searched
+    level_bounds: dict[int, int] = field(default_factory=dict)  # proven most fillable slots per level
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -104,11 +105,13 @@ class NeighbourhoodSearch(RosterSpace):
         left for the next one down after ``LEVEL_PATIENCE`` steps in a row that
         found nothing there; it is tried once more after each improvement below it
         (the changed roster may open a move), and fully again once every level has
-        had its turn."""
+        had its turn. Levels filled up to their proven bound (``level_bounds``) are
+        done; the search ends when every level is."""
         misses: dict[int, int] = defaultdict(int)
         while time.monotonic() < deadline - 0.2:
+            closed = self.closed_levels | self._full_levels(roster)
             open_places = {s: n for s, n in self._open_places(roster).items()
-                           if self.shifts[s].priority not in self.closed_levels}
+                           if self.shifts[s].priority not in closed}
             levels = sorted({self.shifts[s].priority for s in open_places}, reverse=True)
             if not levels:
                 break
@@ -231,6 +234,11 @@ class NeighbourhoodSearch(RosterSpace):
         return roster
 
     # ------------------------------------------------------------ neighbourhoods
+
+    def _full_levels(self, roster: set[Pair]) -> set[int]:
+        """Levels the roster fills up to their proven bound (``level_bounds``)."""
+        filled = filled_by_level(self.shifts, roster)
+        return {p for p, bound in self.level_bounds.items() if filled.get(p, 0) >= bound}
 
     def _open_places(self, roster: set[Pair]) -> dict[str, int]:
         taken: dict[str, int] = defaultdict(int)

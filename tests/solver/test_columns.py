@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from flexpool.checker import check
 from flexpool.eligibility import EligibilityContext, eligible_workers
 from flexpool.model import Assignment, Objective, Roster, Scenario
@@ -93,3 +95,49 @@ def test_solve_starts_small_one_level_models_from_patterns() -> None:
     patterns = [st for st in result.stages if st["stage"] == "patterns"]
     assert patterns and patterns[0]["status"] == "FEASIBLE"
     assert result.roster.objective.filled_slots == 3
+
+
+# ---------------------------------------------------------------- fill bounds
+
+
+def least_open(s: Scenario, level: int, seconds: float = 10) -> int | None:
+    timeline = Timeline.of(s)
+    ctx = EligibilityContext(s, timeline)
+    columns = ColumnGeneration(s, timeline, ctx, eligible_workers(ctx), set(), {level: 1}, soft=False)
+    return columns.least_open(time.monotonic() + seconds)
+
+
+def test_the_least_open_places_are_what_the_best_roster_leaves() -> None:
+    """w1 may work two of the four shifts and w2 one: one place stays open."""
+    assert least_open(two_workers(), 3) == 1
+
+
+def test_each_level_is_bounded_on_its_own() -> None:
+    """One worker, one shift at most, a priority-5 and a priority-3 shift: either level
+    alone can be filled, so neither need leave a place open (a level's bound ignores the
+    levels above it)."""
+    s = scenario_of(horizon=HORIZON, rules=LOOSE_RULES,
+                    workers=[worker("w1", work_rules={"max_total_minutes": 480})],
+                    shifts=[day_shift(0, priority=5), day_shift(1, priority=3), day_shift(2, priority=3)])
+    assert (least_open(s, 5), least_open(s, 3)) == (0, 1)
+
+
+def test_no_bound_is_claimed_after_the_deadline() -> None:
+    assert least_open(two_workers(), 3, seconds=-1) is None
+
+
+def test_open_places_are_counted_without_the_wishes() -> None:
+    s = two_workers()
+    timeline = Timeline.of(s)
+    ctx = EligibilityContext(s, timeline)
+    with pytest.raises(ValueError, match="soft=False"):
+        ColumnGeneration(s, timeline, ctx, eligible_workers(ctx), set(), {3: 1}).least_open(time.monotonic() + 1)
+
+
+def test_a_bound_proven_by_patterns_closes_the_level_without_a_stage() -> None:
+    result = solve(two_workers(), CONFIG)
+    bounds = next(st for st in result.stages if st["stage"] == "fill bounds (patterns)")
+    assert bounds["bounds"] == {"3": 3}
+    level = next(st for st in result.stages if st["stage"] == "priority 3")
+    assert (level["status"], level.get("proof")) == ("OPTIMAL", "patterns")
+    assert result.roster.objective.bound_by_priority["3"] == result.roster.objective.filled_by_priority["3"] == 3

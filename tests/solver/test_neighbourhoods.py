@@ -70,3 +70,17 @@ def test_a_windowed_step_moves_only_shifts_near_its_day() -> None:
 def test_fill_steps_are_windowed_unless_a_rule_spans_the_horizon(work_rules: dict[str, object],
                                                                  windowed: bool) -> None:
     assert search_over(generic_scenario(work_rules=work_rules)).windowed is windowed
+
+
+def test_filling_stops_at_a_level_filled_to_its_proven_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two open shifts no roster can fill (the bound says so): no step is tried."""
+    search = search_over(generic_scenario([0, 1, 2], workers=[worker("w1", work_rules={"max_total_minutes": 480})]))
+    steps: list[object] = []
+    monkeypatch.setattr(search, "_step", lambda roster, *args, **kwargs: steps.append(args) or roster)
+    search.level_bounds = {3: 1}
+    roster = {("w1", "D0")}
+    assert search.improve_fill(roster, time.monotonic() + 5) == roster
+    assert steps == []
+    search.level_bounds = {3: 2}  # room left: the search does try
+    search.improve_fill(roster, time.monotonic() + 0.5)
+    assert steps
