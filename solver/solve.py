@@ -263,7 +263,7 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
     proven: dict[int, int] = {}
     if whole and not unrepaired and len(v.x) <= PATTERN_MODEL_VARIABLES:
         _dive_patterns(run, search)
-        proven = _fill_bounds_by_patterns(run, search, levels, caps)
+        proven = _fill_bounds_by_patterns(run, search, levels[:1], caps)
         if levels and all(p in proven for p in levels):
             _fill_to_proven(run, search, proven)
     if fill or not rules_are_monotone(scenario):
@@ -369,9 +369,14 @@ def _fill_bounds_by_patterns(run: _Run, search: NeighbourhoodSearch, levels: lis
                              caps: dict[int, int]) -> dict[int, int]:
     """Each level's most fillable slots, proven by column generation on that level's
     open places alone (:meth:`ColumnGeneration.least_open`), highest level first,
-    while ``FILL_BOUND_SHARE`` of the time left lasts. A level's bound ignores the
-    levels above it, so it holds for every legal roster. Levels the roster already
-    fills up to ``caps`` (every slot with a candidate) need no proof."""
+    while ``FILL_BOUND_SHARE`` of the time left lasts. Levels the roster already
+    fills up to ``caps`` (every slot with a candidate) need no proof.
+
+    A level's bound ignores the levels above it: it holds for every legal roster,
+    but below the top level it is looser than the level stage's, which keeps the
+    levels above at what they reached. So :func:`solve` asks for the top level's
+    only (Twente S, five levels: within 1% of the bound at 10.6 s with all five
+    bounded first, against 1.3 s without)."""
     began = time.monotonic()
     deadline = began + run.remaining() * FILL_BOUND_SHARE
     start = {k for k, val in run.solution.items() if val}
