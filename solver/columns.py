@@ -344,16 +344,19 @@ class ColumnGeneration(RosterSpace):
                 # no pattern yet (the empty part may break a minimum), or none that fits with
                 # the others' (counting open places only, no start roster need be known): an
                 # artificial one, dearer than any roster, keeps the LP feasible
-                artificial = lp.NumVar(0, lp.infinity(), f"none[{worker}]")
+                artificial = lp.NumVar(0, 1 if self.soft else lp.infinity(), f"none[{worker}]")
                 choose[worker].SetCoefficient(artificial, 1)
                 objective.SetCoefficient(artificial, self._no_pattern_cost)
         for worker, patterns in self.patterns.items():
             for i, pattern in enumerate(patterns):
                 if worker in self.fixed and pattern is not self.fixed[worker]:
                     continue
-                # no upper bound (the worker's row keeps it at most 1): a bound's dual would
-                # hide from the prices what a pattern at 1 is worth, and pricing would find it again
-                lam = shares[worker, i] = lp.NumVar(0, lp.infinity(), f"lam[{worker},{i}]")
+                # counting open places, no upper bound (the worker's row keeps it at most 1): a
+                # bound's dual would hide from the prices what a pattern at 1 is worth, and
+                # Lasdon's bound needs the prices whole. The dive keeps the bound: without it,
+                # Curtois Instance14's dive found no roster in the two runs whose stages were
+                # printed; with it, it found one in each of three.
+                lam = shares[worker, i] = lp.NumVar(0, 1 if self.soft else lp.infinity(), f"lam[{worker},{i}]")
                 choose[worker].SetCoefficient(lam, 1)
                 objective.SetCoefficient(lam, pattern.penalty)
                 for sid in pattern.shifts:
