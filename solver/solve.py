@@ -459,7 +459,9 @@ def _prove_levels(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: li
             bounds[level] = reached
             run.model.add(fill[level] >= reached)
             continue
-        run.model.add(fill[level] <= bounds[level])  # the stage ends as soon as it meets the proven bound
+        if proven and level in proven:  # the stage ends as soon as it meets the bound patterns proved
+            # (only then: the redundant cap alone cost Timefold LARGE its proof of full cover in 30 s)
+            run.model.add(fill[level] <= bounds[level])
         budget = (deadline - time.monotonic()) / (len(levels) - i)
         if budget < (MIN_STAGE_SECONDS if small else MIN_LARGE_STAGE_SECONDS):
             run.all_optimal = False
