@@ -11,10 +11,11 @@
    pattern per worker by column generation and a dive; kept when it fills more
    than the start, or as much with fewer penalties. The stages below start from it.
    Skipped when an open place would cost more than ``PATTERN_MAX_WEIGHT`` in the
-   master LP (many priority levels and soft terms). Then each level's fill is
-   bounded by patterns (:func:`_fill_bounds_by_patterns`); when every level
-   has such a bound, neighbourhoods fill up to it first, and a level filled up
-   to its bound needs no stage below, so the time goes to the wishes.
+   master LP (many priority levels and soft terms). When the dive's root LP
+   converged, the top level's fill is bounded by patterns
+   (:func:`_fill_bounds_by_patterns`); with a single level, neighbourhoods fill
+   up to that bound first, and a level filled up to its bound needs no stage
+   below, so the time goes to the wishes.
 3. **Levels 5 down to 1 on the whole model**: each stage maximises its level
    alone (so CP-SAT can prove it) while higher levels keep what they reached;
    no lower-priority slot or soft term can ever buy an open higher-priority
@@ -343,9 +344,10 @@ def _dive_patterns(run: _Run, search: NeighbourhoodSearch) -> bool:
     kept when it beats the legal start: more filling, or as much and fewer penalties.
     Returns whether the root LP converged (no pattern priced out).
 
-    Where it did not, a fill bound by patterns rarely pays for its time: on Curtois
-    Instance14 (no convergence in the dive's 29 s) six runs with the bound ended at
-    1,441-1,870, four without at 1,307-1,587."""
+    Where it did not, a fill bound by patterns did not pay for its time in the runs
+    measured: on Curtois Instance14 (no convergence in the dive's 29 s) six runs
+    with the bound ended at 1,441-1,870, nine without at 1,307-1,753 (thin evidence
+    against that spread)."""
     began = time.monotonic()
     columns = ColumnGeneration(search.scenario, search.timeline, search.eligibility, search.eligible,
                                search.pinned, search.weights, seed=run.config.seed,
@@ -382,7 +384,7 @@ def _fill_bounds_by_patterns(run: _Run, search: NeighbourhoodSearch, levels: lis
     but below the top level it is looser than the level stage's, which keeps the
     levels above at what they reached. So :func:`solve` asks for the top level's
     only (Twente S, five levels: within 1% of the bound at 10.6 s with all five
-    bounded first, against 1.3 s without)."""
+    bounded first, 1.5 s with the top one only)."""
     began = time.monotonic()
     deadline = began + run.remaining() * FILL_BOUND_SHARE
     start = {k for k, val in run.solution.items() if val}
