@@ -161,7 +161,7 @@ def markdown(rows: list[dict[str, Any]], command: str) -> str:
               "reach a roster in their time, as on M, M2W and L at these limits)."]
     notes = [f"{r['size']}: measured {r['measured']}" for r in rows if r.get("measured")]
     if notes:
-        lines += ["", "Rows from two runs of the same command: " + "; ".join(notes) + "."]
+        lines += ["", "Rows from separate runs of the same command: " + "; ".join(notes) + "."]
     lines += _growth(rows)
     lines += _yardstick(rows)
     lines += ["", "Fill per priority (ours / proven bound / baseline / total):", ""]
