@@ -77,7 +77,6 @@ class NeighbourhoodSearch(RosterSpace):
     seed: int = 0
     workers: int = 2
     on_improvement: Callable[[dict[Pair, int]], None] | None = None
-    closed_levels: set[int] = field(default_factory=set)  # filled up to a proven bound: not searched
     level_bounds: dict[int, int] = field(default_factory=dict)  # proven most fillable slots per level
 
     def __post_init__(self) -> None:
@@ -109,7 +108,7 @@ class NeighbourhoodSearch(RosterSpace):
         done; the search ends when every level is."""
         misses: dict[int, int] = defaultdict(int)
         while time.monotonic() < deadline - 0.2:
-            closed = self.closed_levels | self._full_levels(roster)
+            closed = self._full_levels(roster)
             open_places = {s: n for s, n in self._open_places(roster).items()
                            if self.shifts[s].priority not in closed}
             levels = sorted({self.shifts[s].priority for s in open_places}, reverse=True)

@@ -508,7 +508,7 @@ def _prove_top_levels(run: _Run, search: NeighbourhoodSearch, check_ctx: CheckCo
     Stops at the first level not proven exactly, since the levels below are bounded
     only given those above. A better roster found on the way is merged in
     (:func:`solver.levels.merge_top`). Returns the bound per level; levels filled up
-    to a proven bound are closed to the search."""
+    to a proven bound are closed to the search by those bounds (``level_bounds``)."""
     bounds = dict(caps)
     run.all_optimal = False
     roster = {k for k, val in run.solution.items() if val}
@@ -516,7 +516,6 @@ def _prove_top_levels(run: _Run, search: NeighbourhoodSearch, check_ctx: CheckCo
     deadline = time.monotonic() + run.remaining() * TOP_LEVEL_SHARE
     for level in levels:
         if reached.get(level, 0) >= caps[level]:  # every slot with a candidate filled
-            search.closed_levels.add(level)
             continue
         size = sum(map(len, pairs_from_level(search, level).values()))
         needed = max(MIN_STAGE_SECONDS, 2 * size * STAGE_SECONDS_PER_PAIR)  # a first roster, then the proof
@@ -541,7 +540,6 @@ def _prove_top_levels(run: _Run, search: NeighbourhoodSearch, check_ctx: CheckCo
         run.stages.append(record)
         if bounds[level] > reached.get(level, 0):
             break  # open slots the search may still fill: the levels below are not closed
-        search.closed_levels.add(level)
     return bounds
 
 
