@@ -73,6 +73,9 @@ class EligibilityContext:
     scenario: Scenario
     timeline: Timeline
     _distance: dict[tuple[str, str], float] = field(default_factory=dict)
+    shift_pair_facts: dict[tuple[str, str, str], bool] = field(default_factory=dict)
+    """Facts of two shifts that a model's rules derive (e.g. whether touching shifts may
+    join), memoised per scenario: every neighbourhood model asks them again."""
 
     @cached_property
     def organisations(self) -> dict[str, Organisation]:

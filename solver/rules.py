@@ -17,6 +17,7 @@ within the joined-length limits.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
@@ -97,9 +98,12 @@ def add_no_overlap_and_minimum_rest(v: Variables) -> None:
         shifts = [p for p in v.placed(worker.id) if not p.fixed]
         extended = [(p.item.start, p.item.end + _rest_after(v, p.item), p.lit) for p in shifts]
         joined = _joinable_pairs(v, shifts)
+        partners: dict[int, list[tuple[int, Lit]]] = defaultdict(list)
+        for (a, b), flag in joined.items():
+            partners[id(a)].append((id(b), flag))
         for clique in _maximal_cliques(extended):
             members = {id(lit) for lit in clique}
-            relief = [j for (a, b), j in joined.items() if id(a) in members and id(b) in members]
+            relief = [flag for a in members for b, flag in partners.get(a, ()) if b in members]
             if relief:
                 v.model.add(sum(clique) - sum(relief) <= 1)
             else:
@@ -135,8 +139,21 @@ def _joinable_pairs(v: Variables, shifts: list[Placed]) -> dict[tuple[Lit, Lit],
 
 
 def _may_join(v: Variables, a: WorkItem, b: WorkItem) -> bool:
+    """Whether touching shifts ``a`` and ``b`` may join: a fact of the two shifts,
+    computed once per scenario (every neighbourhood model asks again)."""
+    memo = v.eligibility.shift_pair_facts
+    key = ("may join", a.key, b.key)
+    if key not in memo:
+        memo[key] = _joinable(v, a, b)
+    return memo[key]
+
+
+def _joinable(v: Variables, a: WorkItem, b: WorkItem) -> bool:
     if a.night or b.night or _has_own_rest(v, a) or _has_own_rest(v, b):
         return False
+    per_day = v.scenario.rules.max_shifts_per_day
+    if per_day is not None and per_day < 2 and a.start_date == b.start_date:
+        return False  # never both worked (GEN-PER-DAY): a flag would only cost the model
     if night_window_minutes(v.timeline.timebase.moment(a.start), v.timeline.timebase.moment(b.end),
                             v.timeline.timebase.zone) > 60:
         return False
@@ -445,6 +462,7 @@ def add_rest_after_night_series(v: Variables) -> None:
     rest = v.scenario.rules.rest_after_night_series_minutes
     for worker in v.active_workers():
         placed = v.placed(worker.id)
+        starts = [p.item.start for p in placed]
         for n in (p for p in placed if p.item.night):
             d = n.item.start_date
             prev1 = v.day_flag(worker.id, d - timedelta(days=1), nights_only=True)
@@ -454,9 +472,9 @@ def add_rest_after_night_series(v: Variables) -> None:
             nxt = v.day_flag(worker.id, d + timedelta(days=1), nights_only=True)
             if is_one(nxt):
                 continue
-            for c in placed:
-                gap = c.item.start - n.item.end
-                if c is n or not 0 <= gap < rest:
+            first = bisect_left(starts, n.item.end)
+            for c in placed[first:bisect_left(starts, n.item.end + rest)]:
+                if c is n:
                     continue
                 if c.item.night and c.item.start_date == d + timedelta(days=1):
                     continue

@@ -10,8 +10,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from ortools.sat.python import cp_model
 
+from flexpool.eligibility import EligibilityContext, eligible_workers
 from flexpool.model import Scenario
+from flexpool.timeline import Timeline
+from solver.rules import add_hard_rules
+from solver.variables import Variables
 from tests.builders import fixed, organisation, scenario, shift, worker
 from tests.solver.checked import solved
 
@@ -149,6 +154,23 @@ def test_touching_shifts_join_within_the_shift_limit(second: tuple[str, str], ex
     s = scenario(shifts=[shift(f"{day(0)}T09:00", f"{day(0)}T13:00", "a"),
                          shift(f"{day(0)}T{second[0]}", f"{day(0)}T{second[1]}", "b")])
     assert filled(s) == expected
+
+
+@pytest.mark.parametrize(("per_day", "join_literals"), [(None, 1), (1, 0)])
+def test_touching_shifts_get_a_join_literal_only_when_both_may_be_worked(per_day: int | None,
+                                                                        join_literals: int) -> None:
+    """A join literal costs the model; under one shift per day (GEN-PER-DAY) the two
+    touching shifts of one date are never both worked, so none is made."""
+    s = scenario(shifts=[shift(f"{day(0)}T09:00", f"{day(0)}T13:00", "a"),
+                         shift(f"{day(0)}T13:00", f"{day(0)}T21:00", "b")],
+                 rules={"max_shifts_per_day": per_day} if per_day else {})
+    timeline = Timeline.of(s)
+    ctx = EligibilityContext(s, timeline)
+    model = cp_model.CpModel()
+    add_hard_rules(Variables.build(model, s, timeline, ctx, eligible_workers(ctx)))
+    names = [model.get_bool_var_from_proto_index(i).name for i in range(len(model.proto.variables))]
+    assert sum(name.startswith("joined[") for name in names) == join_literals
+    assert filled(s) == (2 if per_day is None else 1)
 
 
 @pytest.mark.parametrize(("days", "expected"), [(7, 6), (5, 5)])
