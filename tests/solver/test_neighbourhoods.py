@@ -84,3 +84,37 @@ def test_filling_stops_at_a_level_filled_to_its_proven_bound(monkeypatch: pytest
     search.level_bounds = {3: 2}  # room left: the search does try
     search.improve_fill(roster, time.monotonic() + 0.5)
     assert steps
+
+
+def test_merging_keeps_each_groups_change_unless_an_earlier_one_changed_its_shifts() -> None:
+    search = search_over(generic_scenario([0, 1, 2, 3], workers=[worker("a"), worker("b")]))
+    roster = {("a", "D0"), ("b", "D1")}
+    a_moves, b_moves = {("a", "D2"), ("b", "D1")}, {("a", "D0"), ("b", "D3")}
+    assert search._merged(roster, [{"a"}, {"b"}], [a_moves, b_moves]) == {("a", "D2"), ("b", "D3")}
+    b_takes_d2_too = {("a", "D0"), ("b", "D2")}
+    assert search._merged(roster, [{"a"}, {"b"}], [a_moves, b_takes_d2_too]) == a_moves
+    assert search._merged(roster, [{"a"}, {"b"}], [roster, roster]) is roster
+
+
+def test_wishes_are_searched_in_two_groups_side_by_side(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Twelve workers hold one shift each and each wants their neighbour's: with two
+    CP-SAT threads, two disjoint groups of six are re-rostered at once, one thread
+    each, until every pair has swapped."""
+    wants = {i: i + 1 if i % 2 == 0 else i - 1 for i in range(12)}
+    s = generic_scenario(list(range(12)), workers=[worker(f"w{i}", preferences={"shifts": {f"D{wants[i]}": 10}})
+                                                   for i in range(12)])
+    timeline = Timeline.of(s)
+    ctx = EligibilityContext(s, timeline)
+    search = NeighbourhoodSearch(s, timeline, ctx, eligible_workers(ctx), set(), {3: 1}, workers=2)
+    threads: list[int | None] = []
+    step = search._step
+    monkeypatch.setattr(search, "_step", lambda *args, **kwargs: threads.append(kwargs.get("workers"))
+                        or step(*args, **kwargs))
+    held = {(f"w{i}", f"D{i}") for i in range(12)}
+    swapped = {(f"w{i}", f"D{wants[i]}") for i in range(12)}
+    deadline = time.monotonic() + 20
+    roster = held
+    while roster != swapped and time.monotonic() < deadline:
+        roster = search.improve_wishes(roster, min(deadline, time.monotonic() + 1))
+    assert roster == swapped
+    assert threads and set(threads) == {1}
