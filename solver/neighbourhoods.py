@@ -21,6 +21,13 @@ Two phases:
   filled less in windows: 6,906 and 1,565 against 4,779 and 1,483);
 - *wishes*: keep each priority level's fill in the group and minimise the soft
   penalties, around random groups of workers.
+
+With two CP-SAT workers and room for two groups, both phases search two disjoint
+groups side by side, each on its own thread with one CP-SAT worker, and merge
+the parts whose changes touch disjoint shifts (``lanes``): a step on one worker
+finds nearly as much as on two, so twice the region is searched. Timefold LARGE,
+30 s: 40,316, 39,955 and 40,196 (seeds 0-2) against 34,178-39,710 in one lane;
+Twente M, 60 s: 2,197 and 2,204 slots (seeds 0, 1) against 2,186 and 2,197.
 """
 
 from __future__ import annotations
@@ -97,6 +104,8 @@ class NeighbourhoodSearch(RosterSpace):
                                 or r.max_shifts_by_label for r in (w.work_rules for w in self.scenario.workers))
         self.group_size = max(2, min(max(MIN_GROUP_WORKERS, min(GROUP_WORKERS, active // 4)),
                                      int(STEP_PAIRS // max(1.0, pairs_per_worker))))
+        # groups searched side by side, one CP-SAT worker each, when the region holds them
+        self.lanes = max(1, min(self.workers, active // self.group_size))
 
     # ---------------------------------------------------------------- phases
 
@@ -119,13 +128,14 @@ class NeighbourhoodSearch(RosterSpace):
             if level is None:
                 misses.clear()
                 level = levels[0]
-            group, day = self._group_around_open_slots(
-                {s: n for s, n in open_places.items() if self.shifts[s].priority == level}, roster)
+            groups = self._fill_groups({s: n for s, n in open_places.items() if self.shifts[s].priority == level},
+                                       roster)
             before = roster
-            window = None
-            if self.windowed:
-                window = (day - timedelta(days=FILL_WINDOW_DAYS), day + timedelta(days=FILL_WINDOW_DAYS))
-            roster = self._step(roster, group, deadline, soft=False, window=window)
+            if len(groups) == 1:
+                group, window = groups[0]
+                roster = self._step(roster, group, deadline, soft=False, window=window)
+            else:
+                roster = self._side_by_side(roster, groups, deadline, soft=False)
             if roster is before:
                 misses[level] += 1
                 continue
@@ -226,6 +236,40 @@ class NeighbourhoodSearch(RosterSpace):
                 taken[s] += 1
         return {(w, s) for w, held in parts.items() for s in held}, left
 
+    def _fill_groups(self, open_places: dict[str, int],
+                     roster: set[Pair]) -> list[tuple[set[str], tuple[date, date] | None]]:
+        """A group (and its window) around open slots for each lane: open shifts at
+        least two windows apart, and no worker in two groups."""
+        groups: list[tuple[set[str], tuple[date, date] | None]] = []
+        days: list[date] = []
+        taken: set[str] = set()
+        for _ in range(self.lanes):
+            apart = {s: n for s, n in open_places.items()
+                     if all(abs((self.timeline.shifts[s].start_date - d).days) > 2 * FILL_WINDOW_DAYS for d in days)}
+            if not apart:
+                break
+            group, day = self._group_around_open_slots(apart, roster, taken)
+            if not group:
+                break
+            window = None
+            if self.windowed:
+                window = (day - timedelta(days=FILL_WINDOW_DAYS), day + timedelta(days=FILL_WINDOW_DAYS))
+            groups.append((group, window))
+            days.append(day)
+            taken |= group
+        return groups
+
+    def _side_by_side(self, roster: set[Pair], groups: list[tuple[set[str], tuple[date, date] | None]],
+                      deadline: float, *, soft: bool) -> set[Pair]:
+        """One step per group, each on its own thread with one CP-SAT worker (CP-SAT
+        releases the GIL while it searches), merged by :meth:`_merged`."""
+        with ThreadPoolExecutor(len(groups)) as pool:
+            steps = [pool.submit(self._step, roster, group, deadline, soft=soft, window=window, workers=1,
+                                 seed=self.rng.randrange(1 << 30), notify=False)
+                     for group, window in groups]
+            results = [step.result() for step in steps]
+        return self._merged(roster, [group for group, _ in groups], results)
+
     def improve_wishes(self, roster: set[Pair], deadline: float) -> set[Pair]:
         """Re-roster random groups for fewer soft penalties, each level's fill kept.
 
@@ -235,20 +279,14 @@ class NeighbourhoodSearch(RosterSpace):
         per step as two (Timefold LARGE, 20 s of wishes from one start, six seeds:
         39,252 on average against 39,452), so the region is searched twice as fast."""
         active = [w for w in self.worker_ids if self.shifts_of_worker.get(w)]
-        lanes = min(self.workers, len(active) // self.group_size)
-        if lanes < 2:
-            while time.monotonic() < deadline - 0.2 and active:
+        while time.monotonic() < deadline - 0.2 and active:
+            if self.lanes < 2:
                 group = set(self.rng.sample(active, min(self.group_size, len(active))))
                 roster = self._step(roster, group, deadline, soft=True)
-            return roster
-        with ThreadPoolExecutor(lanes) as pool:
-            while time.monotonic() < deadline - 0.2:
-                picked = self.rng.sample(active, lanes * self.group_size)
-                groups = [set(picked[lane::lanes]) for lane in range(lanes)]
-                steps = [pool.submit(self._step, roster, group, deadline, soft=True, workers=1,
-                                     seed=self.rng.randrange(1 << 30), notify=False)
-                         for group in groups]
-                roster = self._merged(roster, groups, [step.result() for step in steps])
+                continue
+            picked = self.rng.sample(active, self.lanes * self.group_size)
+            groups = [(set(picked[lane::self.lanes]), None) for lane in range(self.lanes)]
+            roster = self._side_by_side(roster, groups, deadline, soft=True)
         return roster
 
     def _merged(self, roster: set[Pair], groups: list[set[str]], results: list[set[Pair]]) -> set[Pair]:
@@ -285,7 +323,8 @@ class NeighbourhoodSearch(RosterSpace):
         return {sid: sh.headcount - taken[sid] for sid, sh in self.shifts.items()
                 if sh.headcount > taken[sid] and self.eligible.get(sid)}
 
-    def _group_around_open_slots(self, open_places: dict[str, int], roster: set[Pair]) -> tuple[set[str], date]:
+    def _group_around_open_slots(self, open_places: dict[str, int], roster: set[Pair],
+                                 taken: set[str] | None = None) -> tuple[set[str], date]:
         """Candidates for a random open shift and the other open shifts of its day
         (``CANDIDATE_SHARE`` of the group), then *relief*: workers who could take over a
         shift a candidate holds within a day of it, so the candidate is free to move
@@ -300,27 +339,29 @@ class NeighbourhoodSearch(RosterSpace):
         nearby = [s for s in self.shifts_by_day[day] if s in open_places]
         self.rng.shuffle(nearby)
         open_here = [seed_shift, *nearby]
+        taken = taken or set()
         group: set[str] = set()
-        self._add_candidates(group, open_here, max(1, int(self.group_size * CANDIDATE_SHARE)))
+        self._add_candidates(group, open_here, max(1, int(self.group_size * CANDIDATE_SHARE)), taken)
         held: dict[str, list[str]] = defaultdict(list)
         for w, s in roster:
             if w in group:
                 held[w].append(s)
         relief = [other for w in sorted(group) for s in held[w]
                   if abs((self.timeline.shifts[s].start_date - day).days) <= 1
-                  for other in self.eligible[s] if other not in group]
+                  for other in self.eligible[s] if other not in group and other not in taken]
         self.rng.shuffle(relief)
         for w in relief:
             if len(group) >= self.group_size:
                 break
             group.add(w)
-        self._add_candidates(group, open_here, self.group_size)
+        self._add_candidates(group, open_here, self.group_size, taken)
         return group, day
 
-    def _add_candidates(self, group: set[str], shift_ids: list[str], size: int) -> None:
-        """Workers eligible for ``shift_ids``, in random order, until the group has ``size``."""
+    def _add_candidates(self, group: set[str], shift_ids: list[str], size: int, taken: set[str]) -> None:
+        """Workers eligible for ``shift_ids`` and not ``taken``, in random order, until the
+        group has ``size``."""
         for sid in shift_ids:
-            candidates = list(self.eligible[sid])
+            candidates = [w for w in self.eligible[sid] if w not in taken]
             self.rng.shuffle(candidates)
             for w in candidates:
                 if len(group) >= size:

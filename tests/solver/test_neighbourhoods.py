@@ -11,6 +11,7 @@ from flexpool.eligibility import EligibilityContext, eligible_workers
 from flexpool.model import Scenario
 from flexpool.timeline import Timeline
 from solver import neighbourhoods
+from solver.neighbourhoods import FILL_WINDOW_DAYS as FILL_WINDOW
 from solver.neighbourhoods import NeighbourhoodSearch
 from tests.builders import worker
 from tests.generic_builders import day_shift, generic_scenario
@@ -118,3 +119,19 @@ def test_wishes_are_searched_in_two_groups_side_by_side(monkeypatch: pytest.Monk
         roster = search.improve_wishes(roster, min(deadline, time.monotonic() + 1))
     assert roster == swapped
     assert threads and set(threads) == {1}
+
+
+@pytest.mark.parametrize(("open_days", "lanes"), [((0, 7), 2), ((0, 2), 1)])
+def test_fill_groups_side_by_side_are_disjoint_around_open_shifts_apart(open_days: tuple[int, int],
+                                                                       lanes: int) -> None:
+    """Twelve workers make groups of six, two lanes: a second group only around an
+    open shift more than two windows away, and with none of the first group's workers."""
+    search = search_over(generic_scenario(list(open_days), workers=[worker(f"w{i}") for i in range(12)]))
+    assert search.lanes == 2
+    groups = search._fill_groups({f"D{d}": 1 for d in open_days}, set())
+    assert len(groups) == lanes
+    assert sum(len(group) for group, _ in groups) == len(set().union(*(group for group, _ in groups)))
+    windows = sorted(window for _, window in groups if window)
+    assert [(hi - lo).days for lo, hi in windows] == [2 * FILL_WINDOW] * lanes
+    centres = {lo + timedelta(days=FILL_WINDOW) for lo, _ in windows}
+    assert centres <= {search.timeline.shifts[f"D{d}"].start_date for d in open_days}
