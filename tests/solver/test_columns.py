@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from ortools.sat.python import cp_model
 
 from flexpool.checker import check
 from flexpool.eligibility import EligibilityContext, eligible_workers
@@ -141,3 +142,28 @@ def test_a_bound_proven_by_patterns_closes_the_level_without_a_stage() -> None:
     level = next(st for st in result.stages if st["stage"] == "priority 3")
     assert (level["status"], level.get("proof")) == ("OPTIMAL", "patterns")
     assert result.roster.objective.bound_by_priority["3"] == result.roster.objective.filled_by_priority["3"] == 3
+
+
+def test_with_nothing_fixed_the_integer_master_starts_from_the_roster_added(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The LP prefers w1 on two shifts; still, a dive cut short hands CP-SAT the legal
+    roster it was given as its start, so CP-SAT begins from a roster it can keep."""
+    columns = columns_for(two_workers())
+    start = {("w1", "D0"), ("w2", "D1")}
+    columns.add_roster(set())
+    columns.add_roster(start)
+    master = columns.generate(time.monotonic() + 10)
+    assert master is not None and columns.lp_bound is not None
+    hints: dict[str, int] = {}
+    real_solve = cp_model.CpSolver.solve
+
+    def spy(solver: cp_model.CpSolver, model: cp_model.CpModel, *args: object) -> object:
+        hint = model.proto.solution_hint
+        hints.update({model.proto.variables[i].name: value for i, value in zip(hint.vars, hint.values, strict=True)})
+        return real_solve(solver, model, *args)
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", spy)
+    assert columns._integer_master(5.0, master) is not None
+    picked = {(w, s) for w, patterns in columns.patterns.items() for i, p in enumerate(patterns)
+              if hints.get(f"pick[{w},{i}]") for s in p.shifts}
+    assert picked == start
