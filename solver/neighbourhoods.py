@@ -290,10 +290,11 @@ class NeighbourhoodSearch(RosterSpace):
         return roster
 
     def _merged(self, roster: set[Pair], groups: list[set[str]], results: list[set[Pair]]) -> set[Pair]:
-        """``roster`` with each group's new part, unless an earlier kept part changed one
-        of its shifts. Groups share no worker, and then no shift either, so every rule
-        and soft term (per worker, or per shift for over-staffing) adds up and each
-        part's gain holds in the merged roster."""
+        """``roster`` with each group's new part, unless a part kept before changed one
+        of its shifts. Groups share no worker, and kept parts change disjoint shifts,
+        so every rule (per worker) holds in the merged roster, places are not
+        over-filled, and each part's gain adds up (soft terms are per worker, or per
+        shift for over-staffing)."""
         merged, touched = roster, set()
         for group, result in zip(groups, results, strict=True):
             if result is roster:
