@@ -26,8 +26,10 @@ With two CP-SAT workers and room for two groups, both phases search two disjoint
 groups side by side, each on its own thread with one CP-SAT worker, and merge
 the parts whose changes touch disjoint shifts (``lanes``): a step on one worker
 finds nearly as much as on two, so twice the region is searched. Timefold LARGE,
-30 s: 40,316, 39,955 and 40,196 (seeds 0-2) against 34,178-39,710 in one lane;
-Twente M, 60 s: 2,197 and 2,204 slots (seeds 0, 1) against 2,186 and 2,197.
+30 s: 40,316, 39,955 and 40,196 (seeds 0-2) with the wishes in lanes, against
+35,990-39,710 over five runs in one lane; Twente M, 60 s: 2,197 and 2,204 slots
+(seeds 0, 1) against 2,186 and 2,197. Curtois shows no cost against its spread
+(16: 4,012 against 4,288; 20: 20,487 against 19,417; one run each).
 """
 
 from __future__ import annotations
