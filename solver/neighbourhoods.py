@@ -327,12 +327,12 @@ class NeighbourhoodSearch(RosterSpace):
                 if sh.headcount > taken[sid] and self.eligible.get(sid)}
 
     def _group_around_open_slots(self, open_places: dict[str, int], roster: set[Pair],
-                                 taken: set[str] | None = None) -> tuple[set[str], date]:
+                                 taken: set[str]) -> tuple[set[str], date]:
         """Candidates for a random open shift and the other open shifts of its day
         (``CANDIDATE_SHARE`` of the group), then *relief*: workers who could take over a
         shift a candidate holds within a day of it, so the candidate is free to move
-        (the rest of the group; more candidates if too few relieve). Returns the group
-        and the open shift's date.
+        (the rest of the group; more candidates if too few relieve), none of them
+        ``taken`` by another lane's group. Returns the group and the open shift's date.
 
         A chain "B takes A's shift, A takes the open slot" needs both in one group;
         candidates alone are often all tied up by the work they already hold.
@@ -342,7 +342,6 @@ class NeighbourhoodSearch(RosterSpace):
         nearby = [s for s in self.shifts_by_day[day] if s in open_places]
         self.rng.shuffle(nearby)
         open_here = [seed_shift, *nearby]
-        taken = taken or set()
         group: set[str] = set()
         self._add_candidates(group, open_here, max(1, int(self.group_size * CANDIDATE_SHARE)), taken)
         held: dict[str, list[str]] = defaultdict(list)

@@ -446,7 +446,8 @@ def _prove_levels(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: li
     it reached while lower levels are solved. A level already filled up to a
     bound ``proven`` by patterns needs no stage. Returns the bound per level.
     """
-    bounds = {p: min(cap, (proven or {}).get(p, cap)) for p, cap in caps.items()}
+    proven = proven or {}
+    bounds = {p: min(cap, proven.get(p, cap)) for p, cap in caps.items()}
     if not fill:
         run.all_optimal = False
         return bounds
@@ -457,11 +458,11 @@ def _prove_levels(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: li
         if reached >= bounds[level]:  # proven full: the model keeps it, no search needed
             run.stages.append({"stage": f"priority {level}", "status": "OPTIMAL", "seconds": 0.0,
                                "value": reached, "bound": reached,
-                               "proof": "patterns" if proven and level in proven else "every eligible slot"})
+                               "proof": "patterns" if level in proven else "every eligible slot"})
             bounds[level] = reached
             run.model.add(fill[level] >= reached)
             continue
-        if proven and level in proven:  # the stage ends as soon as it meets the bound patterns proved
+        if level in proven:  # the stage ends as soon as it meets the bound patterns proved
             # (only then: the redundant cap alone cost Timefold LARGE its proof of full cover in 30 s)
             run.model.add(fill[level] <= bounds[level])
         budget = (deadline - time.monotonic()) / (len(levels) - i)
