@@ -135,3 +135,46 @@ def test_fill_groups_side_by_side_are_disjoint_around_open_shifts_apart(open_day
     assert [(hi - lo).days for lo, hi in windows] == [2 * FILL_WINDOW] * lanes
     centres = {lo + timedelta(days=FILL_WINDOW) for lo, _ in windows}
     assert centres <= {search.timeline.shifts[f"D{d}"].start_date for d in open_days}
+
+
+def test_fill_groups_grow_while_steps_are_proven_and_shrink_when_not() -> None:
+    """A round of steps all proven optimal makes the next fill group a quarter larger;
+    a round with one step cut off by its time makes it smaller; never below six
+    workers nor above what the region holds per lane."""
+    search = search_over(region(120))
+    assert search.fill_size == search.group_size == 24
+
+    def round_of(*proven: bool) -> int:
+        search._fill_proofs[:] = proven
+        search._adapt_fill_size()
+        return search.fill_size
+
+    assert round_of(True, True) == 30
+    assert round_of(True, False) == 24
+    assert round_of() == 24  # no fill step in the round: nothing learnt
+    for _ in range(20):
+        round_of(False)
+    assert search.fill_size == neighbourhoods.MIN_GROUP_WORKERS
+    for _ in range(40):
+        round_of(True)
+    assert search.fill_size == search.max_fill_size == 120 // search.lanes
+
+
+def test_a_windowed_fill_group_may_hold_more_workers_than_the_pairs_of_a_whole_horizon_allow(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each worker brings 14 candidate pairs over the horizon, 3 of them in a fill
+    step's window: room for 42 pairs is 3 workers over the horizon, 14 in a window."""
+    monkeypatch.setattr(neighbourhoods, "STEP_PAIRS", 42)
+    windowed = search_over(region(40))
+    assert windowed.windowed and windowed.group_size == 3
+    assert windowed.max_fill_size == 14
+    whole = search_over(generic_scenario(workers=[worker(f"w{i}", work_rules={"max_total_minutes": 4800})
+                                                  for i in range(40)]))
+    assert not whole.windowed and whole.max_fill_size == whole.group_size == 3
+
+
+def test_a_fill_step_records_whether_it_was_proven() -> None:
+    search = search_over(generic_scenario([0]))
+    search.weights = {3: 1}
+    assert search._step(set(), {"w1"}, time.monotonic() + 10, soft=False) == {("w1", "D0")}
+    assert search._fill_proofs == [True]
