@@ -173,6 +173,15 @@ def test_a_windowed_fill_group_may_hold_more_workers_than_the_pairs_of_a_whole_h
     assert not whole.windowed and whole.max_fill_size == whole.group_size == 3
 
 
+def test_whole_horizon_fill_groups_keep_their_size() -> None:
+    search = search_over(generic_scenario(workers=[worker(f"w{i}", work_rules={"max_total_minutes": 4800})
+                                                   for i in range(120)]))
+    for proven in (True, False, False):
+        search._fill_proofs[:] = [proven]
+        search._adapt_fill_size()
+        assert search.fill_size == search.group_size
+
+
 def test_a_fill_step_records_whether_it_was_proven() -> None:
     search = search_over(generic_scenario([0]))
     search.weights = {3: 1}
