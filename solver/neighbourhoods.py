@@ -113,7 +113,7 @@ class NeighbourhoodSearch(RosterSpace):
         self.lanes = max(1, min(self.workers, active // self.group_size))
         # windowed fill groups adapt to what a step proves in its time (_adapt_fill_size);
         # such a step brings only its window's pairs, so its group may hold more workers
-        days = (self.scenario.horizon.end - self.scenario.horizon.start).days + 1
+        days = len(self.scenario.horizon.dates)
         window_pairs = pairs_per_worker * min(1.0, (2 * FILL_WINDOW_DAYS + 1) / days)
         self.max_fill_size = self.group_size if not self.windowed else max(
             self.group_size, min(active // self.lanes, int(STEP_PAIRS // max(1.0, window_pairs))))
