@@ -46,6 +46,7 @@ from solver.space import Pair, RosterSpace
 from solver.variables import Variables, solve_fixed
 
 PRICING_SECONDS = 0.5  # per worker and round; the least reduced cost is usually found in milliseconds
+PRICING_RETRY_FACTOR, PRICING_RETRY_SECONDS = 4, 8.0  # a worker left unproven: priced again, longer
 REDUCED_COST_EPS = 1e-6
 BOUND_EPS = 1e-4  # a bound this close above an integer rounds down to it (GLOP's and CP-SAT's float tolerances)
 INTEGRAL_EPS = 1e-6
@@ -184,13 +185,11 @@ class ColumnGeneration(RosterSpace):
                     return master
                 rounds += 1
                 self.rounds += 1
-                priced = list(pool.map(
-                    lambda w, m=master: self._price(w, m.prices, m.worker_duals.get(w, 0.0), deadline), order))
+                added, least = self._price_round(pool, order, master, deadline)
                 if time.monotonic() >= deadline:
                     return master
-                added = sum(self._add(p) for found, _, _ in priced for p in found)
                 if added == 0:
-                    if all(exact for _, exact, _ in priced) and not self.fixed:
+                    if all(exact or low >= -REDUCED_COST_EPS for exact, low in least) and not self.fixed:
                         self.lp_bound = master.value
                     return master
 
@@ -249,13 +248,12 @@ class ColumnGeneration(RosterSpace):
                 if master is None:
                     return None
                 ceiling = math.ceil(master.value - BOUND_EPS)
-                priced = list(pool.map(
-                    lambda w, m=master: self._price(w, m.prices, m.worker_duals.get(w, 0.0), deadline), order))
-                lower = master.value + sum(min(0.0, least) for _, _, least in priced)
+                added, least = self._price_round(pool, order, master, deadline)
+                lower = master.value + sum(min(0.0, low) for _, low in least)
                 if math.ceil(lower - BOUND_EPS) >= ceiling:
                     return ceiling
                 self.rounds += 1
-                if not sum(self._add(p) for found, _, _ in priced for p in found):
+                if not added:
                     return None  # pricing ran out of time before it found or excluded a better pattern
         return None
 
@@ -307,8 +305,35 @@ class ColumnGeneration(RosterSpace):
         return {(worker, sid) for worker, picks in options.items() for lit, pattern in picks
                 if solver.boolean_value(lit) for sid in pattern.shifts}
 
+    def _price_round(self, pool: ThreadPoolExecutor, order: list[str], master: _Master,
+                     deadline: float) -> tuple[int, list[tuple[bool, float]]]:
+        """Price every worker of ``order`` against ``master``, ``workers`` at a time; the
+        patterns added and, per worker, whether its least reduced cost was proven and a
+        lower bound on it.
+
+        A worker whose pricing ran out of its time with neither a pattern nor a proof is
+        priced again, each time ``PRICING_RETRY_FACTOR`` times longer, while that stays
+        within ``PRICING_RETRY_SECONDS``: a round that finds nothing proves the LP only if
+        every worker is proven (Curtois Instance9: two runs in three stopped after 19-20
+        rounds with one or two workers unproven at 0.5 s, so the LP's value bounded
+        nothing and the fill bound by patterns was not tried)."""
+        def price(worker: str, seconds: float) -> tuple[list[Pattern], bool, float]:
+            return self._price(worker, master.prices, master.worker_duals.get(worker, 0.0), deadline, seconds)
+
+        priced = dict(zip(order, pool.map(lambda w: price(w, PRICING_SECONDS), order), strict=True))
+        added = sum(self._add(p) for found, _, _ in priced.values() for p in found)
+        seconds = PRICING_SECONDS * PRICING_RETRY_FACTOR
+        while not added and seconds <= PRICING_RETRY_SECONDS and time.monotonic() < deadline:
+            unproven = [w for w, (_, exact, least) in priced.items() if not exact and least < -REDUCED_COST_EPS]
+            if not unproven:
+                break
+            priced.update(zip(unproven, pool.map(lambda w, t=seconds: price(w, t), unproven), strict=True))
+            added = sum(self._add(p) for w in unproven for p in priced[w][0])
+            seconds *= PRICING_RETRY_FACTOR
+        return added, [(exact, least) for _, exact, least in priced.values()]
+
     def _price(self, worker: str, prices: dict[str, float], dual: float,
-               deadline: float) -> tuple[list[Pattern], bool, float]:
+               deadline: float, seconds: float = PRICING_SECONDS) -> tuple[list[Pattern], bool, float]:
         """Patterns of negative reduced cost for ``worker``, whether the least reduced
         cost was proven, and a lower bound on it (thread-safe: only the worker's own
         model changes)."""
@@ -326,7 +351,7 @@ class ColumnGeneration(RosterSpace):
                     found.append(Pattern(worker, shifts, penalty))
 
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.05, min(PRICING_SECONDS, deadline - time.monotonic()))
+        solver.parameters.max_time_in_seconds = max(0.05, min(seconds, deadline - time.monotonic()))
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = self.seed
         solver.parameters.linearization_level = 2  # 23 ms a pricing on Curtois Instance8, against 34

@@ -12,6 +12,7 @@ from flexpool.checker import check
 from flexpool.eligibility import EligibilityContext, eligible_workers
 from flexpool.model import Assignment, Objective, Roster, Scenario
 from flexpool.timeline import Timeline
+from solver import columns as solver_columns
 from solver import solve
 from solver.columns import ColumnGeneration
 from tests.builders import scenario as scenario_of
@@ -167,3 +168,38 @@ def test_with_nothing_fixed_the_integer_master_starts_from_the_roster_added(
     picked = {(w, s) for w, patterns in columns.patterns.items() for i, p in enumerate(patterns)
               if hints.get(f"pick[{w},{i}]") for s in p.shifts}
     assert picked == start
+
+
+def slow_to_prove(columns: ColumnGeneration, proof_seconds: float) -> list[float]:
+    """Pricing that proves nothing within ``proof_seconds`` (as a hard pricing model
+    would): shorter, it returns neither a pattern nor a proof. The times asked for."""
+    asked: list[float] = []
+    price = columns._price
+
+    def slow(worker: str, prices: dict[str, float], dual: float, deadline: float,
+             seconds: float = solver_columns.PRICING_SECONDS) -> tuple[list, bool, float]:
+        asked.append(seconds)
+        if seconds < proof_seconds:
+            return [], False, -1.0
+        return price(worker, prices, dual, deadline, seconds)
+
+    columns._price = slow  # type: ignore[method-assign]
+    return asked
+
+
+def test_a_worker_left_unproven_is_priced_again_for_longer() -> None:
+    columns = columns_for(two_workers())
+    columns.add_roster(set())
+    asked = slow_to_prove(columns, proof_seconds=1.0)
+    columns.generate(time.monotonic() + 30)
+    assert columns.lp_bound is not None
+    assert max(asked) == solver_columns.PRICING_SECONDS * solver_columns.PRICING_RETRY_FACTOR
+
+
+def test_no_lp_bound_while_a_worker_stays_unproven() -> None:
+    columns = columns_for(two_workers())
+    columns.add_roster(set())
+    asked = slow_to_prove(columns, proof_seconds=solver_columns.PRICING_RETRY_SECONDS * 2)
+    columns.generate(time.monotonic() + 30)
+    assert columns.lp_bound is None
+    assert max(asked) <= solver_columns.PRICING_RETRY_SECONDS
