@@ -66,6 +66,7 @@ REPAIR_FILL_PATIENCE = 3  # workers in a row not repaired with filling: the rest
 CANDIDATE_SHARE = 0.33  # of a fill group: workers eligible for the open slots; the rest relieve them
 FILL_WINDOW_DAYS = 1  # a fill step moves the group's shifts within this many days of the open slot
 LEVEL_PATIENCE = 3  # fruitless steps on a level before the next level down gets its turn
+FILL_GAIN_PATIENCE = 4  # fill steps without a gain before filling past its share of the time stops
 FILL_GROWTH = 1.25  # a fill group grows by this after a round of steps all proven optimal, shrinks by it otherwise
 
 
@@ -122,15 +123,22 @@ class NeighbourhoodSearch(RosterSpace):
 
     # ---------------------------------------------------------------- phases
 
-    def improve_fill(self, roster: set[Pair], deadline: float) -> set[Pair]:
+    def improve_fill(self, roster: set[Pair], deadline: float, extend_until: float | None = None) -> set[Pair]:
         """Neighbourhoods around open slots, the highest level first: a level is
         left for the next one down after ``LEVEL_PATIENCE`` steps in a row that
         found nothing there; it is tried once more after each improvement below it
         (the changed roster may open a move), and fully again once every level has
         had its turn. Levels filled up to their proven bound (``level_bounds``) are
-        done; the search ends when every level is."""
+        done; the search ends when every level is.
+
+        Past ``deadline`` it goes on up to ``extend_until`` while the fill still
+        grows: a step that filled within the last ``FILL_GAIN_PATIENCE`` steps keeps
+        it going (filling comes before every wish; spec, Weights)."""
         misses: dict[int, int] = defaultdict(int)
-        while time.monotonic() < deadline - 0.2:
+        since_gain = 0
+        last = max(deadline, extend_until or deadline)
+        while time.monotonic() < deadline - 0.2 or (
+                time.monotonic() < last - 0.2 and since_gain < FILL_GAIN_PATIENCE):
             closed = self._full_levels(roster)
             open_places = {s: n for s, n in self._open_places(roster).items()
                            if self.shifts[s].priority not in closed}
@@ -147,14 +155,15 @@ class NeighbourhoodSearch(RosterSpace):
             self._fill_proofs.clear()
             if len(groups) == 1:
                 group, window = groups[0]
-                roster = self._step(roster, group, deadline, soft=False, window=window)
+                roster = self._step(roster, group, last, soft=False, window=window)
             else:
-                roster = self._side_by_side(roster, groups, deadline, soft=False)
+                roster = self._side_by_side(roster, groups, last, soft=False)
             self._adapt_fill_size()
             if roster is before:
                 misses[level] += 1
+                since_gain += 1
                 continue
-            misses[level] = 0
+            misses[level], since_gain = 0, 0
             for higher in (p for p in misses if p > level):  # a changed roster may open a move there
                 misses[higher] = min(misses[higher], LEVEL_PATIENCE - 1)
         return roster

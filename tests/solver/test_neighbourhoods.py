@@ -87,6 +87,32 @@ def test_filling_stops_at_a_level_filled_to_its_proven_bound(monkeypatch: pytest
     assert steps
 
 
+def test_filling_goes_on_past_its_share_of_the_time_while_it_still_gains(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the deadline, three steps that each fill more, then none: the search stops
+    ``FILL_GAIN_PATIENCE`` steps after the last gain, long before ``extend_until``."""
+    search = search_over(generic_scenario([0, 1, 2], workers=[worker("w1", work_rules={"max_total_minutes": 480})]))
+    steps: list[object] = []
+
+    def step(roster: set, *args: object, **kwargs: object) -> set:
+        steps.append(args)
+        return set(roster) if len(steps) <= 3 else roster  # a new roster: a better one
+
+    monkeypatch.setattr(search, "_step", step)
+    now = time.monotonic()
+    search.improve_fill({("w1", "D0")}, now - 1, extend_until=now + 30)
+    assert len(steps) == 3 + neighbourhoods.FILL_GAIN_PATIENCE
+    assert time.monotonic() < now + 5
+
+
+def test_filling_stops_at_its_deadline_without_room_to_go_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    search = search_over(generic_scenario([0, 1, 2], workers=[worker("w1", work_rules={"max_total_minutes": 480})]))
+    steps: list[object] = []
+    monkeypatch.setattr(search, "_step", lambda roster, *args, **kwargs: steps.append(args) or set(roster))
+    search.improve_fill({("w1", "D0")}, time.monotonic() - 1)
+    assert steps == []
+
+
 def test_merging_keeps_each_groups_change_unless_an_earlier_one_changed_its_shifts() -> None:
     search = search_over(generic_scenario([0, 1, 2, 3], workers=[worker("a"), worker("b")]))
     roster = {("a", "D0"), ("b", "D1")}
