@@ -66,7 +66,7 @@ REPAIR_FILL_PATIENCE = 3  # workers in a row not repaired with filling: the rest
 CANDIDATE_SHARE = 0.33  # of a fill group: workers eligible for the open slots; the rest relieve them
 FILL_WINDOW_DAYS = 1  # a fill step moves the group's shifts within this many days of the open slot
 LEVEL_PATIENCE = 3  # fruitless steps on a level before the next level down gets its turn
-FILL_GAIN_PATIENCE = 4  # fill steps without a gain before filling past its share of the time stops
+FILL_GAIN_PATIENCE = 4  # rounds of fill steps without a gain before filling past its share of the time stops
 FILL_GROWTH = 1.25  # a fill group grows by this after a round of steps all proven optimal, shrinks by it otherwise
 
 
@@ -132,8 +132,8 @@ class NeighbourhoodSearch(RosterSpace):
         done; the search ends when every level is.
 
         Past ``deadline`` it goes on up to ``extend_until`` while the fill still
-        grows: a step that filled within the last ``FILL_GAIN_PATIENCE`` steps keeps
-        it going (filling comes before every wish; spec, Weights)."""
+        grows: a gain within the last ``FILL_GAIN_PATIENCE`` rounds of steps keeps it
+        going (filling comes before every wish; spec, Weights)."""
         misses: dict[int, int] = defaultdict(int)
         since_gain = 0
         last = max(deadline, extend_until or deadline)

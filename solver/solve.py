@@ -70,7 +70,7 @@ EXACT_MODEL_VARIABLES = 15_000  # up to this, the soft terms are solved on the w
 WHOLE_MODEL_VARIABLES = 150_000  # above this, no whole model at all: neighbourhoods only
 PROOF_SHARE_SMALL, PROOF_SHARE_LARGE = 0.5, 0.3  # of the time, for the level-by-level proofs
 FILL_SHARE_SMALL, FILL_SHARE = 0.6, 0.7  # of what is left then, for neighbourhood filling
-FILL_SHARE_MAX = 0.9  # ... and up to this while the fill still grows; the wishes get the rest
+FILL_SHARE_MAX = 0.9  # large models: up to this while the fill still grows; the wishes get the rest
 SOFT_EVALUATION_RESERVE = 0.1  # of the time at most, kept for scoring the wishes and explaining open slots
 RESERVE_SECONDS_PER_PAIR, MIN_RESERVE_SECONDS = 1e-5, 2.0  # what those take (Curtois 23: 61 s with 6 s kept)
 MIN_STAGE_SECONDS, MIN_LARGE_STAGE_SECONDS = 0.1, 5.0
@@ -563,7 +563,8 @@ def _improve(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: list[in
         share = FILL_SHARE_SMALL if small else FILL_SHARE
         reserve = 0.0 if small else _final_reserve(search, config)
         left = max(0.0, run.remaining() - reserve)
-        pairs = search.improve_fill(pairs, began + left * share, began + left * FILL_SHARE_MAX)
+        extend = share if small else FILL_SHARE_MAX  # (small models: their wishes are solved exactly)
+        pairs = search.improve_fill(pairs, began + left * share, began + left * extend)
         run.stages.append({"stage": "neighbourhoods: fill", "status": "FEASIBLE",
                            "seconds": round(time.monotonic() - began, 2), "value": len(pairs)})
         run.solution, run.full_solution = {k: 1 for k in pairs}, None

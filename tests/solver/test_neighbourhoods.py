@@ -90,7 +90,8 @@ def test_filling_stops_at_a_level_filled_to_its_proven_bound(monkeypatch: pytest
 def test_filling_goes_on_past_its_share_of_the_time_while_it_still_gains(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Past the deadline, three steps that each fill more, then none: the search stops
-    ``FILL_GAIN_PATIENCE`` steps after the last gain, long before ``extend_until``."""
+    ``FILL_GAIN_PATIENCE`` rounds (one step each here) after the last gain, long before
+    ``extend_until``."""
     search = search_over(generic_scenario([0, 1, 2], workers=[worker("w1", work_rules={"max_total_minutes": 480})]))
     steps: list[object] = []
 
