@@ -101,6 +101,7 @@ class ColumnGeneration(RosterSpace):
     workers: int = 2  # pricing models solved at once (one CP-SAT thread each)
     patterns: dict[str, list[Pattern]] = field(default_factory=dict)
     lp_bound: float | None = None  # the master LP's value when no pattern priced out
+    open_floor: float = 0.0  # least_open: the best lower bound on the weighted open places so far
     rounds: int = 0
     fixed: dict[str, Pattern] = field(default_factory=dict)  # while diving
 
@@ -237,7 +238,8 @@ class ColumnGeneration(RosterSpace):
         master LP's value plus those bounds is a lower bound on the LP over every
         pattern (Lasdon's bound; it equals the LP's value once nothing prices out).
         Rosters' costs are whole numbers, so pricing stops once that bound's
-        ceiling meets the LP's.
+        ceiling meets the LP's. Short of that, the best such bound seen is kept in
+        ``open_floor``: it holds at every round.
         """
         if self.soft:
             raise ValueError("least_open counts open places only: build it with soft=False")
@@ -250,6 +252,7 @@ class ColumnGeneration(RosterSpace):
                 ceiling = math.ceil(master.value - BOUND_EPS)
                 added, least = self._price_round(pool, order, master, deadline)
                 lower = master.value + sum(min(0.0, low) for _, low in least)
+                self.open_floor = max(self.open_floor, lower)
                 if math.ceil(lower - BOUND_EPS) >= ceiling:
                     return ceiling
                 self.rounds += 1
