@@ -28,7 +28,7 @@ from flexpool.checker import CheckContext
 from flexpool.eligibility import EligibilityContext, eligible_workers
 from flexpool.model import Scenario
 from flexpool.timeline import Timeline
-from solver.columns import ColumnGeneration
+from solver.columns import BOUND_EPS, ColumnGeneration
 from solver.greedy import greedy_assignments
 
 HERE = Path(__file__).parent
@@ -48,7 +48,7 @@ def law_fill_bound(scenario: Scenario, seconds: float, workers: int = 2, seed: i
     slots = sum(s.headcount for s in scenario.shifts)
     if least_open is not None:
         return slots - least_open, True, columns.rounds
-    return slots - math.ceil(columns.open_floor - 1e-4), False, columns.rounds
+    return slots - math.ceil(columns.open_floor - BOUND_EPS), False, columns.rounds
 
 
 def main(argv: Sequence[str] | None = None) -> int:
