@@ -102,6 +102,7 @@ class ColumnGeneration(RosterSpace):
     patterns: dict[str, list[Pattern]] = field(default_factory=dict)
     lp_bound: float | None = None  # the master LP's value when no pattern priced out
     open_floor: float = 0.0  # least_open: the best lower bound on the weighted open places so far
+    open_caps: dict[int, int] = field(default_factory=dict)  # level -> most open places (master LP only)
     rounds: int = 0
     fixed: dict[str, Pattern] = field(default_factory=dict)  # while diving
 
@@ -368,11 +369,14 @@ class ColumnGeneration(RosterSpace):
         heads, extra = self._heads, self._extra
         cover = {sid: lp.Constraint(heads[sid], heads[sid], f"cover[{sid}]") for sid in self.shifts}
         objective = lp.Objective()
+        caps = self._open_cap_rows(lp, objective)
         for sid, row in cover.items():
             if heads[sid]:
                 open_var = lp.NumVar(0, heads[sid], f"open[{sid}]")
                 row.SetCoefficient(open_var, 1)
                 objective.SetCoefficient(open_var, self.fill_weight.get(sid, 0))
+                if self.shifts[sid].priority in caps:
+                    caps[self.shifts[sid].priority].SetCoefficient(open_var, 1)
             if extra[sid]:
                 over = lp.NumVar(0, extra[sid], f"over[{sid}]")
                 row.SetCoefficient(over, -1)
@@ -409,6 +413,24 @@ class ColumnGeneration(RosterSpace):
                        value=objective.Value(),
                        shares={k: lam.solution_value() for k, lam in shares.items()
                                if lam.solution_value() > INTEGRAL_EPS})
+
+    def _open_cap_rows(self, lp: pywraplp.Solver, objective: pywraplp.Objective) -> dict[int, pywraplp.Constraint]:
+        """Rows keeping each capped level's open places within ``open_caps``.
+
+        A row may be broken at a cost dearer than leaving every slot open, so the LP
+        stays feasible before patterns that meet it are known. Lasdon's bound then
+        bounds the open places plus that cost; a roster within the caps pays none, so
+        for such rosters it bounds the open places alone (``benchmarks.law_bound``:
+        the most any roster fills once the top levels are filled as the spec ranks
+        them). Patterns take no part in these rows: pricing is unchanged."""
+        breach_cost = 1 + sum(w * self._heads[sid] for sid, w in self.fill_weight.items())
+        rows = {}
+        for level, cap in self.open_caps.items():
+            rows[level] = lp.Constraint(-lp.infinity(), cap, f"open_cap[{level}]")
+            breach = lp.NumVar(0, lp.infinity(), f"open_cap_breach[{level}]")
+            rows[level].SetCoefficient(breach, -1)
+            objective.SetCoefficient(breach, breach_cost)
+        return rows
 
     # ---------------------------------------------------------------- cost
 
