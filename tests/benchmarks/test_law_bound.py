@@ -46,7 +46,7 @@ def test_filling_the_top_level_first_can_cost_slots_in_all() -> None:
 
 def test_at_least_reads_priority_equals_slots_and_names_a_bad_item() -> None:
     assert parse_at_least(["5=165", "4=645"]) == {5: 165, 4: 645}
-    with pytest.raises(argparse.ArgumentTypeError, match="'5:165'.*priority=slots"):
+    with pytest.raises(argparse.ArgumentTypeError, match=r"'5:165'.*priority=slots"):
         parse_at_least(["5:165"])
 
 
