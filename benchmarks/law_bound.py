@@ -110,7 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(error))
     scenario = load_size(args.size)
     began = time.monotonic()
-    bound, converged, rounds = law_fill_bound(scenario, args.seconds, at_least=at_least)
+    try:
+        bound, converged, rounds = law_fill_bound(scenario, args.seconds, at_least=at_least)
+    except ValueError as error:  # a level the scenario does not have
+        parser.error(str(error))
     seconds = time.monotonic() - began
     slots = sum(s.headcount for s in scenario.shifts)
     command = f"python -m benchmarks.law_bound --size {args.size} --seconds {args.seconds:g}"
