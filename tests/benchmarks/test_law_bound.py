@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.law_bound import law_fill_bound, parse_at_least, write_row
+from benchmarks.law_bound import law_fill_bound, main, parse_at_least, write_row
 from benchmarks.plain_fill import plain_fill
 from tests.builders import scenario, shift, worker
 
@@ -63,3 +63,12 @@ def test_a_run_replaces_its_own_row_and_keeps_the_others(tmp_path: Path) -> None
     write_row(out, "cmd a", "| `cmd a` | 3 |")
     rows = [line for line in out.read_text().splitlines() if line.startswith("| `")]
     assert rows == ["| `cmd b` | 2 |", "| `cmd a` | 3 |"]
+
+
+def test_the_command_names_a_priority_the_scenario_lacks(capsys: pytest.CaptureFixture[str],
+                                                         tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--size", "S", "--seconds", "0", "--at-least", "0=1", "--out", str(tmp_path / "out.md")])
+    assert exit_info.value.code == 2
+    assert "priority 0, which no shift of" in capsys.readouterr().err
+    assert not (tmp_path / "out.md").exists()
