@@ -19,9 +19,9 @@ fill fewer slots in all than a roster that ignores priorities. ``--at-least 5=16
 adds that: the levels named are filled at least so much (master rows on their open
 places; a level proven full at that much by the solver, or any level a legal
 roster of the solver reached given those above, leaves the lexicographically best
-roster inside). Run: ``python -m benchmarks.law_bound --size M2W --seconds 720
+roster inside). Run: ``python -m benchmarks.law_bound --size M2W --seconds 2700
 --at-least 5=165 4=645`` (priority 5 proven at 165 and 645 of priority 4 reached
-by ``make bench``'s roster).
+by ``make bench``'s roster; the LP converged in 1,554 s).
 """
 
 from __future__ import annotations
