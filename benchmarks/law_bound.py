@@ -62,7 +62,7 @@ def law_fill_bound(scenario: Scenario, seconds: float, workers: int = 2, seed: i
                                open_caps={p: level_slots[p] - n for p, n in (at_least or {}).items()})
     columns.add_roster(set(greedy_assignments(scenario, CheckContext.of(scenario), eligible, {})))
     least_open = columns.least_open(time.monotonic() + seconds)
-    slots = sum(s.headcount for s in scenario.shifts)
+    slots = sum(level_slots.values())
     if least_open is not None:
         return slots - least_open, True, columns.rounds
     return slots - math.ceil(columns.open_floor - BOUND_EPS), False, columns.rounds
