@@ -8,14 +8,15 @@
 2. **Pins**: forced on the whole model; pins that became illegal are dropped
    and reported with the rule in the way.
 2a. **Patterns** (small models only, :mod:`solver.columns`): one legal work
-   pattern per worker by column generation and a dive; kept when it fills more
-   than the start, or as much with fewer penalties. The stages below start from it.
-   Skipped when an open place would cost more than ``PATTERN_MAX_WEIGHT`` in the
-   master LP (many priority levels and soft terms). When the dive's root LP
-   converged, the top level's fill is bounded by patterns
-   (:func:`_fill_bounds_by_patterns`); with a single level, neighbourhoods fill
-   up to that bound first, and a level filled up to its bound needs no stage
-   below, so the time goes to the wishes.
+   pattern per worker by column generation and a dive, first on filling alone
+   (quick), then, when that was quick, with the wishes; each kept when it beats
+   the roster so far (:func:`_dive_patterns`). The stages below start from it.
+   A dive is skipped when an open place would cost more than ``PATTERN_MAX_WEIGHT``
+   in its master LP (many priority levels and soft terms). When the fill dive's
+   root LP converged, the top level's fill is bounded by patterns (with a single
+   level, by that LP itself); with a single level, neighbourhoods fill up to that
+   bound first, and a level filled up to its bound needs no stage below, so the
+   time goes to the wishes.
 3. **Levels 5 down to 1 on the whole model**: each stage maximises its level
    alone (so CP-SAT can prove it) while higher levels keep what they reached;
    no lower-priority slot or soft term can ever buy an open higher-priority
@@ -35,6 +36,7 @@ proven; infeasibility and time-outs are statuses, never exceptions.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -55,7 +57,7 @@ from flexpool.model import (
     Scenario,
 )
 from flexpool.timeline import Timeline
-from solver.columns import ColumnGeneration
+from solver.columns import BOUND_EPS, ColumnGeneration
 from solver.explain import explain_unfilled
 from solver.greedy import greedy_assignments
 from solver.levels import level_bound, merge_top, pairs_from_level, rules_are_monotone
@@ -76,7 +78,8 @@ RESERVE_SECONDS_PER_PAIR, MIN_RESERVE_SECONDS = 1e-5, 2.0  # what those take (Cu
 MIN_STAGE_SECONDS, MIN_LARGE_STAGE_SECONDS = 0.1, 5.0
 HINT_COMPLETION_SECONDS = 5.0  # a whole large model needs seconds to presolve
 PATTERN_MODEL_VARIABLES = EXACT_MODEL_VARIABLES  # up to this, a column-generation dive first
-PATTERN_SHARE = 0.5  # of the time left, at most, for the dive
+PATTERN_SHARE = 0.5  # of the time left, at most, for a dive
+SOFT_DIVE_WITHIN = 0.15  # of the time limit: a fill dive quicker than this is followed by the wishes' dive
 FILL_BOUND_SHARE = 0.25  # of the time left then, at most, for proving the levels' fill by patterns
 PATTERN_MAX_WEIGHT = 10 ** 9  # above this an open place's cost would swamp the master LP's precision
 EXPLAIN_MIN_SECONDS = 1.0  # checking open slots' eligible workers one by one, even past the limit
@@ -264,8 +267,7 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
     unrepaired = _make_legal(run, search, check_ctx, illegal) if illegal else []
     proven: dict[int, int] = {}
     if whole and not unrepaired and len(v.x) <= PATTERN_MODEL_VARIABLES:
-        if _dive_patterns(run, search):  # its root LP converged: a fill bound is as quick
-            proven = _fill_bounds_by_patterns(run, search, levels[:1], caps)
+        proven = _dive_patterns(run, search, levels, caps)
         if levels and all(p in proven for p in levels):
             _fill_to_proven(run, search, proven)
     if fill or not rules_are_monotone(scenario):
@@ -340,38 +342,83 @@ def _make_legal(run: _Run, search: NeighbourhoodSearch, check_ctx: CheckContext,
     return still
 
 
-def _dive_patterns(run: _Run, search: NeighbourhoodSearch) -> bool:
-    """A roster of one work pattern per worker by column generation (:mod:`solver.columns`),
-    kept when it beats the legal start: more filling, or as much and fewer penalties.
-    Returns whether the root LP converged (no pattern priced out).
+def _dive_patterns(run: _Run, search: NeighbourhoodSearch, levels: list[int],
+                   caps: dict[int, int]) -> dict[int, int]:
+    """Rosters of one work pattern per worker by column generation (:mod:`solver.columns`),
+    in two dives, each kept when it beats the roster so far; returns the top level's
+    fill proven on the way (empty when the fill LP did not converge).
 
-    Where it did not, a fill bound by patterns did not pay for its time in the runs
-    measured: on Curtois Instance14 (no convergence in the dive's 29 s) six runs
-    with the bound ended at 1,441-1,870, nine without at 1,307-1,753 (thin evidence
-    against that spread)."""
+    1. **Filling only** (``soft=False``): its LP prices open places alone, so it
+       converges in a fraction of the time, and its converged root LP is the fill
+       bound :func:`_fill_bounds_by_patterns` would prove (with one level it is that
+       bound; with more, that function proves the top level's). Kept when it fills
+       more, lexicographically.
+    2. **With the wishes**, from that roster, when the first dive took less than
+       ``SOFT_DIVE_WITHIN`` of the time limit. Kept when its master cost (open places
+       by weight, then penalties) is lower.
+
+    Curtois, 60 s, seed 0 (``/tmp`` driver, one run each): with the wishes' dive
+    alone its root LP took 24-26 s on Instance8, leaving no time to dive (1,611 in
+    the table); the fill dive took 13-16 s and the preferences stage on the whole
+    model, from its roster, did the wishes: 8 came out at 1,365-1,377 (seeds 0-2),
+    9 at 491-591 (table 684), 14 at 1,381-1,560 (table 1,835). Where the fill dive is
+    quick (2-5: 0.7-2.3 s, 6 and 7: 4.4 and 5.4 s) the wishes' dive follows and keeps
+    their figures (1,146, 1,952, 1,061 on 5-7; the fill dive alone 1,156, 1,973, 1,077,
+    since the whole model finds fewer wishes than the LP's patterns).
+
+    Where the fill LP did not converge, a fill bound by patterns did not pay for its
+    time in the runs measured: on Curtois Instance14 (no convergence in the dive's
+    29 s) six runs with the bound ended at 1,441-1,870, nine without at 1,307-1,753
+    (thin evidence against that spread)."""
+    began = time.monotonic()
+    filling = _dive(run, search, soft=False)
+    proven: dict[int, int] = {}
+    if filling is not None and filling.lp_bound is not None and levels:
+        if len(levels) == 1:  # the fill LP is the level's own: its value is the least open places
+            slots = sum(s.headcount for s in search.scenario.shifts if s.priority == levels[0])
+            proven = {levels[0]: max(0, slots - math.ceil(filling.lp_bound - BOUND_EPS))}
+            run.stages.append({"stage": "fill bounds (patterns)", "status": "OPTIMAL", "seconds": 0.0,
+                               "bounds": {str(p): b for p, b in proven.items()}, "proof": "the fill dive's LP"})
+        else:
+            proven = _fill_bounds_by_patterns(run, search, levels[:1], caps)
+    if time.monotonic() - began < SOFT_DIVE_WITHIN * run.config.time_limit_s:
+        _dive(run, search, soft=True)
+    return proven
+
+
+def _dive(run: _Run, search: NeighbourhoodSearch, *, soft: bool) -> ColumnGeneration | None:
+    """One dive (:meth:`ColumnGeneration.dive`) from the roster so far, in
+    ``PATTERN_SHARE`` of the time left, its roster kept when better: with ``soft``, a
+    lower master cost; without, more filling. None when the master's weights are too
+    large for an LP."""
     began = time.monotonic()
     columns = ColumnGeneration(search.scenario, search.timeline, search.eligibility, search.eligible,
-                               search.pinned, search.weights, seed=run.config.seed,
+                               search.pinned, search.weights, soft=soft, seed=run.config.seed,
                                workers=run.config.workers)
     if columns.largest_weight > PATTERN_MAX_WEIGHT:
-        return False
+        return None
     start = {k for k, val in run.solution.items() if val}
     columns.add_roster(start)
     dived = columns.dive(began + run.remaining() * PATTERN_SHARE)
-    record: dict[str, object] = {"stage": "patterns", "status": "NOT FOUND", "rounds": columns.rounds,
+    name = "patterns: wishes" if soft else "patterns: fill"
+    record: dict[str, object] = {"stage": name, "status": "NOT FOUND", "rounds": columns.rounds,
                                  "patterns": sum(len(p) for p in columns.patterns.values())}
     if columns.lp_bound is not None:
         record["lp_bound"] = round(columns.lp_bound, 2)
     if dived is not None:
         record["status"] = "FEASIBLE"
         record["value"] = len(dived)
-        dived_cost, start_cost = columns.cost(dived), columns.cost(start)
-        if dived_cost is not None and (start_cost is None or dived_cost < start_cost):
+        if soft:
+            dived_cost, start_cost = columns.cost(dived), columns.cost(start)
+            better = dived_cost is not None and (start_cost is None or dived_cost < start_cost)
+        else:
+            better = search.score({k: 1 for k in dived}) > search.score({k: 1 for k in start})
+        if better:
             run.solution, run.full_solution = {k: 1 for k in dived}, None
-            _hand_out(run.config, run.started, "patterns", run.solution, run.total_slots, run.total_slots)
+            _hand_out(run.config, run.started, name, run.solution, run.total_slots, run.total_slots)
     record["seconds"] = round(time.monotonic() - began, 2)
     run.stages.append(record)
-    return columns.lp_bound is not None
+    return columns
 
 
 def _fill_bounds_by_patterns(run: _Run, search: NeighbourhoodSearch, levels: list[int],

@@ -100,11 +100,11 @@ ENGINE = engine_version()
 def search_path(stages: list[dict[str, Any]]) -> str:
     """How the roster was searched, from the solve's stage records.
 
-    >>> search_path([{"stage": "patterns"}, {"stage": "neighbourhoods: fill"}])
+    >>> search_path([{"stage": "patterns: fill"}, {"stage": "neighbourhoods: fill"}])
     'patterns, neighbourhoods'
     """
     names = [str(st["stage"]) for st in stages]
-    used = [label for label, found in (("patterns", "patterns" in names),
+    used = [label for label, found in (("patterns", any(n.startswith("patterns") for n in names)),
                                        ("neighbourhoods", any(n.startswith("neighbourhoods") for n in names)))
             if found]
     return ", ".join(used) or "whole model"

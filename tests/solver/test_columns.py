@@ -94,7 +94,7 @@ def test_a_worker_with_a_minimum_gets_a_legal_pattern() -> None:
 
 def test_solve_starts_small_one_level_models_from_patterns() -> None:
     result = solve(two_workers(), CONFIG)
-    patterns = [st for st in result.stages if st["stage"] == "patterns"]
+    patterns = [st for st in result.stages if st["stage"] == "patterns: fill"]
     assert patterns and patterns[0]["status"] == "FEASIBLE"
     assert result.roster.objective.filled_slots == 3
 
@@ -203,3 +203,10 @@ def test_no_lp_bound_while_a_worker_stays_unproven() -> None:
     columns.generate(time.monotonic() + 30)
     assert columns.lp_bound is None
     assert max(asked) <= solver_columns.PRICING_RETRY_SECONDS
+
+
+def test_a_quick_fill_dive_is_followed_by_the_wishes_dive() -> None:
+    """Filling first (its LP prices open places only, so it converges soonest), then,
+    with time to spare, the dive that weighs the wishes too."""
+    stages = [st["stage"] for st in solve(two_workers(), CONFIG).stages]
+    assert stages.index("patterns: fill") < stages.index("patterns: wishes")
