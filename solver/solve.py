@@ -352,7 +352,9 @@ def _dive_patterns(run: _Run, search: NeighbourhoodSearch, levels: list[int],
        converges in a fraction of the time, and its converged root LP is the fill
        bound :func:`_fill_bounds_by_patterns` would prove (with one level it is that
        bound; with more, that function proves the top level's). Kept when it fills
-       more, lexicographically.
+       more, lexicographically. Like the second, skipped when the wishes' master
+       would weigh an open place above ``PATTERN_MAX_WEIGHT`` (Twente S, five levels:
+       a fill dive of 3-4 s first brought the full roster at 3.8-4.5 s, not 1.6 s).
     2. **With the wishes**, from that roster, when the first dive took less than
        ``SOFT_DIVE_WITHIN`` of the time limit. Kept when its master cost (open places
        by weight, then penalties) is lower.
@@ -371,9 +373,13 @@ def _dive_patterns(run: _Run, search: NeighbourhoodSearch, levels: list[int],
     29 s) six runs with the bound ended at 1,441-1,870, nine without at 1,307-1,753
     (thin evidence against that spread)."""
     began = time.monotonic()
-    filling = _dive(run, search, soft=False)
+    wishes = _columns(run, search, soft=True)
+    if wishes.largest_weight > PATTERN_MAX_WEIGHT:
+        return {}
+    filling = _columns(run, search, soft=False)
+    _dive(run, search, filling)
     proven: dict[int, int] = {}
-    if filling is not None and filling.lp_bound is not None and levels:
+    if filling.lp_bound is not None and levels:
         if len(levels) == 1:  # the fill LP is the level's own: its value is the least open places
             slots = sum(s.headcount for s in search.scenario.shifts if s.priority == levels[0])
             proven = {levels[0]: max(0, slots - math.ceil(filling.lp_bound - BOUND_EPS))}
@@ -382,21 +388,22 @@ def _dive_patterns(run: _Run, search: NeighbourhoodSearch, levels: list[int],
         else:
             proven = _fill_bounds_by_patterns(run, search, levels[:1], caps)
     if time.monotonic() - began < SOFT_DIVE_WITHIN * run.config.time_limit_s:
-        _dive(run, search, soft=True)
+        _dive(run, search, wishes)
     return proven
 
 
-def _dive(run: _Run, search: NeighbourhoodSearch, *, soft: bool) -> ColumnGeneration | None:
+def _columns(run: _Run, search: NeighbourhoodSearch, *, soft: bool) -> ColumnGeneration:
+    return ColumnGeneration(search.scenario, search.timeline, search.eligibility, search.eligible,
+                            search.pinned, search.weights, soft=soft, seed=run.config.seed,
+                            workers=run.config.workers)
+
+
+def _dive(run: _Run, search: NeighbourhoodSearch, columns: ColumnGeneration) -> None:
     """One dive (:meth:`ColumnGeneration.dive`) from the roster so far, in
-    ``PATTERN_SHARE`` of the time left, its roster kept when better: with ``soft``, a
-    lower master cost; without, more filling. None when the master's weights are too
-    large for an LP."""
+    ``PATTERN_SHARE`` of the time left, its roster kept when better: with the wishes
+    (``columns.soft``), a lower master cost; on filling alone, more filling."""
     began = time.monotonic()
-    columns = ColumnGeneration(search.scenario, search.timeline, search.eligibility, search.eligible,
-                               search.pinned, search.weights, soft=soft, seed=run.config.seed,
-                               workers=run.config.workers)
-    if columns.largest_weight > PATTERN_MAX_WEIGHT:
-        return None
+    soft = columns.soft
     start = {k for k, val in run.solution.items() if val}
     columns.add_roster(start)
     dived = columns.dive(began + run.remaining() * PATTERN_SHARE)
@@ -418,7 +425,6 @@ def _dive(run: _Run, search: NeighbourhoodSearch, *, soft: bool) -> ColumnGenera
             _hand_out(run.config, run.started, name, run.solution, run.total_slots, run.total_slots)
     record["seconds"] = round(time.monotonic() - began, 2)
     run.stages.append(record)
-    return columns
 
 
 def _fill_bounds_by_patterns(run: _Run, search: NeighbourhoodSearch, levels: list[int],
