@@ -27,7 +27,6 @@ by ``make bench``'s roster; the LP converged in 1,554 s).
 from __future__ import annotations
 
 import argparse
-import math
 import platform
 import time
 from collections.abc import Mapping, Sequence
@@ -38,7 +37,7 @@ from flexpool.checker import CheckContext
 from flexpool.eligibility import EligibilityContext, eligible_workers
 from flexpool.model import Scenario
 from flexpool.timeline import Timeline
-from solver.columns import BOUND_EPS, ColumnGeneration
+from solver.columns import ColumnGeneration, whole_bound
 from solver.greedy import greedy_assignments
 
 HERE = Path(__file__).parent
@@ -65,7 +64,7 @@ def law_fill_bound(scenario: Scenario, seconds: float, workers: int = 2, seed: i
     slots = sum(level_slots.values())
     if least_open is not None:
         return slots - least_open, True, columns.rounds
-    return slots - math.ceil(columns.open_floor - BOUND_EPS), False, columns.rounds
+    return slots - whole_bound(columns.open_floor), False, columns.rounds
 
 
 HEADER = (

@@ -250,11 +250,11 @@ class ColumnGeneration(RosterSpace):
                 master = self._solve_master_lp()
                 if master is None:
                     return None
-                ceiling = math.ceil(master.value - BOUND_EPS)
+                ceiling = whole_bound(master.value)
                 added, least = self._price_round(pool, order, master, deadline)
                 lower = master.value + sum(min(0.0, low) for _, low in least)
                 self.open_floor = max(self.open_floor, lower)
-                if math.ceil(lower - BOUND_EPS) >= ceiling:
+                if whole_bound(lower) >= ceiling:
                     return ceiling
                 self.rounds += 1
                 if not added:
@@ -451,6 +451,12 @@ class ColumnGeneration(RosterSpace):
         for sid, n in count.items():
             total += self._over_cost[sid] * max(0, n - self.shifts[sid].headcount)
         return total
+
+
+def whole_bound(value: float) -> int:
+    """A lower bound on whole numbers (rosters' costs) from an LP's ``value``: rounded
+    up, a value within ``BOUND_EPS`` above an integer counting as that integer."""
+    return math.ceil(value - BOUND_EPS)
 
 
 def _magnitude(model: cp_model.CpModel, terms: list[cp_model.LinearExprT]) -> int:

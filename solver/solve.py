@@ -36,7 +36,6 @@ proven; infeasibility and time-outs are statuses, never exceptions.
 
 from __future__ import annotations
 
-import math
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -57,7 +56,7 @@ from flexpool.model import (
     Scenario,
 )
 from flexpool.timeline import Timeline
-from solver.columns import BOUND_EPS, ColumnGeneration
+from solver.columns import ColumnGeneration, whole_bound
 from solver.explain import explain_unfilled
 from solver.greedy import greedy_assignments
 from solver.levels import level_bound, merge_top, pairs_from_level, rules_are_monotone
@@ -381,8 +380,7 @@ def _dive_patterns(run: _Run, search: NeighbourhoodSearch, levels: list[int],
     proven: dict[int, int] = {}
     if filling.lp_bound is not None and levels:
         if len(levels) == 1:  # the fill LP is the level's own: its value is the least open places
-            slots = sum(s.headcount for s in search.scenario.shifts if s.priority == levels[0])
-            proven = {levels[0]: max(0, slots - math.ceil(filling.lp_bound - BOUND_EPS))}
+            proven = {levels[0]: max(0, _level_slots(search, levels[0]) - whole_bound(filling.lp_bound))}
             run.stages.append({"stage": "fill bounds (patterns)", "status": "OPTIMAL", "seconds": 0.0,
                                "bounds": {str(p): b for p, b in proven.items()}, "proof": "the fill dive's LP"})
         else:
@@ -455,13 +453,17 @@ def _fill_bounds_by_patterns(run: _Run, search: NeighbourhoodSearch, levels: lis
         least_open = columns.least_open(deadline)
         if least_open is None:
             break
-        slots = sum(s.headcount for s in search.scenario.shifts if s.priority == level)
-        proven[level] = max(0, slots - least_open)
+        proven[level] = max(0, _level_slots(search, level) - least_open)
     if levels:
         run.stages.append({"stage": "fill bounds (patterns)", "status": "OPTIMAL" if len(proven) == len(levels)
                            else "FEASIBLE" if proven else "UNKNOWN", "seconds": round(time.monotonic() - began, 2),
                            "bounds": {str(p): b for p, b in proven.items()}})
     return proven
+
+
+def _level_slots(search: NeighbourhoodSearch, level: int) -> int:
+    """Slots of a level, eligible workers or not."""
+    return sum(s.headcount for s in search.scenario.shifts if s.priority == level)
 
 
 def _fill_to_proven(run: _Run, search: NeighbourhoodSearch, proven: dict[int, int]) -> None:
