@@ -52,6 +52,8 @@ BOUND_EPS = 1e-4  # a bound this close above an integer rounds down to it (GLOP'
 INTEGRAL_EPS = 1e-6
 FINISH_SHARE = 0.15  # of a dive's time, kept for an integer master when the dive runs short
 DIVE_ROUNDS = 3  # pricing rounds after each fix (not to convergence: a dive is a heuristic)
+DIVE_FIX_SHARE = 0.1  # of the workers not fixed: patterns fixed at once when none is whole
+DIVE_ROOT_GAP = 1e-3  # with the wishes, a dive's root LP is close enough once Lasdon's bound is this near
 SHARED_TERM = "over-staffing"  # paid by a shift, so the master prices it, not a worker's pattern
 
 
@@ -174,10 +176,13 @@ class ColumnGeneration(RosterSpace):
 
     # ---------------------------------------------------------------- rounds
 
-    def generate(self, deadline: float, max_rounds: int | None = None) -> _Master | None:
+    def generate(self, deadline: float, max_rounds: int | None = None,
+                 close_enough: float = 0.0) -> _Master | None:
         """Price patterns in until none has a negative reduced cost, ``max_rounds``
-        rounds, or the deadline; the last master LP solved (None when it could not be
-        solved). A round prices every worker not fixed, ``workers`` at a time."""
+        rounds, the deadline, or (``close_enough`` > 0) until Lasdon's bound (see
+        :meth:`least_open`) is within that share of the LP's value; the last master
+        LP solved (None when it could not be solved). A round prices every worker not
+        fixed, ``workers`` at a time."""
         order = [w for w in self._pricing if w not in self.fixed]
         rounds = 0
         with ThreadPoolExecutor(max(1, self.workers)) as pool:
@@ -194,6 +199,9 @@ class ColumnGeneration(RosterSpace):
                     if all(exact or low >= -REDUCED_COST_EPS for exact, low in least) and not self.fixed:
                         self.lp_bound = master.value
                     return master
+                lower = master.value + sum(min(0.0, low) for _, low in least)
+                if master.value - lower <= close_enough * abs(master.value):
+                    return self._solve_master_lp()  # with the patterns just found
 
     def dive(self, deadline: float) -> set[Pair] | None:
         """A roster by *diving*: solve the master LP by column generation, fix the
@@ -212,7 +220,8 @@ class ColumnGeneration(RosterSpace):
         master: _Master | None = None
         try:
             while time.monotonic() < deadline - finish:
-                master = self.generate(deadline - finish, DIVE_ROUNDS if self.fixed else None)
+                master = (self.generate(deadline - finish, DIVE_ROUNDS) if self.fixed
+                          else self.generate(deadline - finish, close_enough=DIVE_ROOT_GAP if self.soft else 0.0))
                 if master is None:
                     return None
                 if time.monotonic() >= deadline - finish:
@@ -224,11 +233,35 @@ class ColumnGeneration(RosterSpace):
                         return None
                     return {(w, s) for w, pattern in self.fixed.items() for s in pattern.shifts}
                 whole = [(worker, i) for share, worker, i in surest if share > 1 - INTEGRAL_EPS]
-                for worker, i in whole or [surest[0][1:]]:
+                for worker, i in whole or self._surest_fitting(surest):
                     self.fixed[worker] = self.patterns[worker][i]
-            return self._integer_master(deadline - time.monotonic(), master)
+            floor = None if self.lp_bound is None else whole_bound(self.lp_bound)
+            return self._integer_master(deadline - time.monotonic(), master, floor=floor)
         finally:
             self.fixed.clear()
+
+    def _surest_fitting(self, surest: list[tuple[float, str, int]], want: int | None = None) -> list[tuple[str, int]]:
+        """The ``want`` patterns of largest share in ``surest`` (by default
+        ``DIVE_FIX_SHARE`` of the workers not fixed, at least one), one per worker,
+        skipping any that would overfill a shift with those fixed or chosen already."""
+        taken: dict[str, int] = defaultdict(int)
+        for pattern in self.fixed.values():
+            for sid in pattern.shifts:
+                taken[sid] += 1
+        if want is None:
+            want = max(1, math.ceil(DIVE_FIX_SHARE * (len(self._pricing) - len(self.fixed))))
+        chosen: list[tuple[str, int]] = []
+        for _, worker, i in surest:
+            shifts = self.patterns[worker][i].shifts
+            if any(w == worker for w, _ in chosen) or any(
+                    taken[sid] >= self._heads[sid] + self._extra[sid] for sid in shifts):
+                continue
+            chosen.append((worker, i))
+            for sid in shifts:
+                taken[sid] += 1
+            if len(chosen) == want:
+                break
+        return chosen or [surest[0][1:]]
 
     def least_open(self, deadline: float) -> int | None:
         """The least weighted open places of any legal roster (without ``soft``
@@ -261,7 +294,7 @@ class ColumnGeneration(RosterSpace):
                     return None  # pricing ran out of time before it found or excluded a better pattern
         return None
 
-    def _integer_master(self, seconds: float, master: _Master | None) -> set[Pair] | None:
+    def _integer_master(self, seconds: float, master: _Master | None, floor: int | None = None) -> set[Pair] | None:
         """One known pattern per worker (fixed workers keep theirs), the cheapest mix
         CP-SAT finds in ``seconds``; hinted with the patterns the LP used most or, when
         nothing is fixed, with the roster added last (a legal roster CP-SAT can start
@@ -300,6 +333,8 @@ class ColumnGeneration(RosterSpace):
                 cost.append(self._over_cost[sid] * over)
         open_elsewhere = sum(self.fill_weight.get(sid, 0) * heads[sid] for sid in self.shifts if sid not in count)
         model.minimize(sum(cost) + open_elsewhere)
+        if floor is not None:  # a proven bound: the search stops once it meets it
+            model.add(sum(cost) + open_elsewhere >= floor)
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.1, seconds)
         solver.parameters.num_workers = self.workers

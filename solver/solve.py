@@ -14,9 +14,8 @@
    A dive is skipped when an open place would cost more than ``PATTERN_MAX_WEIGHT``
    in its master LP (many priority levels and soft terms). When the fill dive's
    root LP converged, the top level's fill is bounded by patterns (with a single
-   level, by that LP itself); with a single level, neighbourhoods fill up to that
-   bound first, and a level filled up to its bound needs no stage below, so the
-   time goes to the wishes.
+   level, by that LP itself); a level filled up to its bound needs no stage below,
+   and a level stage stops as soon as it meets it, so the time goes to the wishes.
 3. **Levels 5 down to 1 on the whole model**: each stage maximises its level
    alone (so CP-SAT can prove it) while higher levels keep what they reached;
    no lower-priority slot or soft term can ever buy an open higher-priority
@@ -267,8 +266,6 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
     proven: dict[int, int] = {}
     if whole and not unrepaired and len(v.x) <= PATTERN_MODEL_VARIABLES:
         proven = _dive_patterns(run, search, levels, caps)
-        if levels and all(p in proven for p in levels):
-            _fill_to_proven(run, search, proven)
     if fill or not rules_are_monotone(scenario):
         bounds = _prove_levels(run, search, fill, levels, caps, proven)
     else:  # no whole model: each level proven on its shifts and those above
@@ -464,25 +461,6 @@ def _fill_bounds_by_patterns(run: _Run, search: NeighbourhoodSearch, levels: lis
 def _level_slots(search: NeighbourhoodSearch, level: int) -> int:
     """Slots of a level, eligible workers or not."""
     return sum(s.headcount for s in search.scenario.shifts if s.priority == level)
-
-
-def _fill_to_proven(run: _Run, search: NeighbourhoodSearch, proven: dict[int, int]) -> None:
-    """Neighbourhoods up to the fill proven by patterns, before any whole-model stage:
-    a step or two usually closes the last open slots that a level stage would spend
-    its time on (Curtois Instance8: 467 to 470 filled in 7.5 s, where a 12.5-s stage
-    found none). Ends as soon as every level is full, else after half the proofs' share."""
-    if all(_level_fill(run.solution, search, p) >= bound for p, bound in proven.items()):
-        return
-    began = time.monotonic()
-    search.level_bounds = dict(proven)
-    pairs = {k for k, val in run.solution.items() if val}
-    before = search.score(run.solution)
-    pairs = search.improve_fill(pairs, began + run.remaining() * PROOF_SHARE_SMALL / 2)
-    run.stages.append({"stage": "neighbourhoods: fill to the proven bound", "status": "FEASIBLE",
-                       "seconds": round(time.monotonic() - began, 2), "value": len(pairs)})
-    if search.score({k: 1 for k in pairs}) > before:
-        run.solution, run.full_solution = {k: 1 for k in pairs}, None
-        _hand_out(run.config, run.started, "neighbourhoods", run.solution, run.total_slots, run.total_slots)
 
 
 Fill = dict[int, cp_model.LinearExprT]

@@ -3,6 +3,7 @@ priced against a master LP whose value bounds every roster from below."""
 
 from __future__ import annotations
 
+import math
 import time
 
 import pytest
@@ -210,3 +211,38 @@ def test_a_quick_fill_dive_is_followed_by_the_wishes_dive() -> None:
     with time to spare, the dive that weighs the wishes too."""
     stages = [st["stage"] for st in solve(two_workers(), CONFIG).stages]
     assert stages.index("patterns: fill") < stages.index("patterns: wishes")
+
+
+def test_patterns_fixed_together_never_overfill_a_shift() -> None:
+    """Several patterns are fixed at once when the LP holds none whole, but two that
+    both take a shift's only place are never fixed together."""
+    s = generic_scenario([0, 1], workers=[worker(f"w{i}") for i in range(1, 4)])
+    columns = columns_for(s)
+    for w, shifts in (("w1", {"D0"}), ("w2", {"D0"}), ("w3", {"D1"})):
+        columns.add_roster({(w, sid) for sid in shifts})
+    index = {w: next(i for i, p in enumerate(columns.patterns[w]) if p.shifts) for w in ("w1", "w2", "w3")}
+    surest = [(0.6, "w1", index["w1"]), (0.5, "w2", index["w2"]), (0.4, "w3", index["w3"])]
+    chosen = columns._surest_fitting(surest, want=3)
+    assert chosen == [("w1", index["w1"]), ("w3", index["w3"])]
+
+
+def test_a_dive_fixes_a_share_of_the_workers_at_once() -> None:
+    s = generic_scenario([0, 1, 2], workers=[worker(f"w{i}") for i in range(1, 13)])
+    columns = columns_for(s)
+    for w, sid in (("w1", "D0"), ("w2", "D1"), ("w3", "D2")):
+        columns.add_roster({(w, sid)})
+    surest = [(0.6, w, next(i for i, p in enumerate(columns.patterns[w]) if p.shifts)) for w in ("w1", "w2", "w3")]
+    want = math.ceil(solver_columns.DIVE_FIX_SHARE * 12)
+    assert 1 < want < 3
+    assert [w for w, _ in columns._surest_fitting(surest)] == ["w1", "w2"][:want]
+
+
+def test_a_dive_root_close_enough_to_lasdons_bound_proves_nothing() -> None:
+    """Diving with the wishes, the root LP may stop once Lasdon's bound is within a
+    share of its value: good enough to dive from, but not a bound."""
+    columns = columns_for(two_workers(preferences={"shifts": {"D3": 2}}))
+    columns.add_roster(set())
+    master = columns.generate(time.monotonic() + 30, close_enough=math.inf)
+    assert master is not None
+    assert columns.rounds == 1
+    assert columns.lp_bound is None
