@@ -193,13 +193,20 @@ class _Run:
         params.relative_gap_limit = self.config.relative_gap
         params.log_search_progress = self.config.log_search
         callback = None
-        if self.config.progress and is_fill:
+        progress = self.config.progress
+        if progress and is_fill:
             def report(value: float, bound: float) -> None:
-                assert self.config.progress is not None
-                self.config.progress(Progress(name, round(value), int(bound + 1e-6),
-                                              level_total if level_total is not None else self.total_slots,
-                                              time.monotonic() - self.started))
+                progress(Progress(name, round(value), int(bound + 1e-6),
+                                  level_total if level_total is not None else self.total_slots,
+                                  time.monotonic() - self.started))
             callback = _ProgressCallback(report)
+        elif progress:  # the wishes, at the filling the stage keeps (its levels may not fall)
+            filled = sum(self.solution.values())
+
+            def report_wishes(value: float, bound: float) -> None:
+                progress(Progress(name, filled, self.total_slots, self.total_slots,
+                                  time.monotonic() - self.started))
+            callback = _ProgressCallback(report_wishes)
         status = solver.solve(self.model, callback)
         record: dict[str, object] = {"stage": name, "status": solver.status_name(status),
                                      "seconds": round(solver.wall_time, 2)}

@@ -21,8 +21,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ortools.sat.python import cp_model
-
 from benchmarks.curtois.adapter import curtois_objective, open_slots, to_matrix, to_scenario
 from benchmarks.curtois.evaluator import evaluate, write_roster_tsv
 from benchmarks.curtois.instance import DATA_DIR, load_instance
@@ -55,31 +53,15 @@ def best_known() -> dict[str, dict[str, str]]:
 
 
 class _Clock:
-    """Times of improving rosters: fill progress reports and soft-stage solutions."""
+    """Times of improving rosters, from the solver's progress reports (every
+    improving roster of every stage, the wishes' included)."""
 
     def __init__(self) -> None:
         self.started = time.monotonic()
         self.progress: list[float] = []
-        self.soft: list[float] = []
 
     def on_progress(self, p: Progress) -> None:
         self.progress.append(p.elapsed_s)
-
-    def solver_class(self) -> type[cp_model.CpSolver]:
-        clock = self
-
-        class _Recorder(cp_model.CpSolverSolutionCallback):
-            def on_solution_callback(self) -> None:
-                clock.soft.append(time.monotonic() - clock.started)
-
-        class TimedSolver(cp_model.CpSolver):
-            def solve(self, model: cp_model.CpModel, solution_callback: Any = None) -> Any:
-                if solution_callback is None:
-                    clock.soft.clear()  # keep only the last stage's solutions
-                    solution_callback = _Recorder()
-                return super().solve(model, solution_callback)
-
-        return TimedSolver
 
 
 def engine_version() -> str:
@@ -114,17 +96,11 @@ def run_one(number: int, time_limit: float, workers: int, seed: int) -> dict[str
     instance = load_instance(number)
     clock = _Clock()
     scenario = to_scenario(instance)
-    original = cp_model.CpSolver
-    cp_model.CpSolver = clock.solver_class()  # type: ignore[misc]
-    try:
-        result = solve(scenario, SolverConfig(time_limit_s=time_limit, workers=workers, seed=seed,
-                                              progress=clock.on_progress))
-    finally:
-        cp_model.CpSolver = original  # type: ignore[misc]
+    result = solve(scenario, SolverConfig(time_limit_s=time_limit, workers=workers, seed=seed,
+                                          progress=clock.on_progress))
     wall = time.monotonic() - clock.started
     roster = result.roster
-    neighbourhoods = any("neighbourhoods" in str(s["stage"]) for s in result.stages)
-    times = clock.progress + ([] if neighbourhoods else clock.soft)
+    times = clock.progress
     matrix = to_matrix(instance, roster)
     SOLUTIONS.mkdir(exist_ok=True)
     write_roster_tsv(matrix, instance, SOLUTIONS / f"{instance.name}.tsv")

@@ -13,8 +13,8 @@ from flexpool.checker import check
 from flexpool.eligibility import EligibilityContext, eligible_workers
 from flexpool.model import Assignment, Objective, Roster, Scenario
 from flexpool.timeline import Timeline
+from solver import SolverConfig, solve
 from solver import columns as solver_columns
-from solver import solve
 from solver.columns import ColumnGeneration
 from tests.builders import scenario as scenario_of
 from tests.builders import worker
@@ -246,3 +246,13 @@ def test_a_dive_root_close_enough_to_lasdons_bound_proves_nothing() -> None:
     assert master is not None
     assert columns.rounds == 1
     assert columns.lp_bound is None
+
+
+def test_the_wishes_stage_reports_its_progress() -> None:
+    """Every improving roster is reported, the wishes' too, at the filling kept."""
+    reports = []
+    config = SolverConfig(time_limit_s=10, workers=2, seed=1, progress=reports.append)
+    solve(two_workers(preferences={"shifts": {"D3": 2}}), config)
+    wishes = [p for p in reports if p.stage == "preferences"]
+    assert wishes
+    assert {p.filled for p in wishes} == {3}
