@@ -642,8 +642,10 @@ def _improve(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: list[in
 
 def _tighten_penalties(run: _Run, terms: list[PenaltyTerm]) -> None:
     """The roster's own penalties, where the stage stopped short of optimal: a
-    feasible solution may hold an auxiliary above what its roster pays (Curtois
-    Instance14: a soft penalty one point above the independent evaluator's)."""
+    feasible solution may hold an auxiliary above what its roster pays. (Added for
+    Curtois Instance14, whose soft penalty came out one point above the independent
+    evaluator's in one run; not confirmed as that cause: Instance17 showed the same
+    one-point difference in the next table, with this in place.)"""
     pairs = {k for k, val in run.solution.items() if val}
     solver = solve_fixed(run.model, run.v.x, pairs, max(EXPLAIN_MIN_SECONDS, run.remaining()), run.config.workers)
     if solver is not None:
