@@ -258,18 +258,17 @@ class ColumnGeneration(RosterSpace):
                 taken[sid] += 1
         if want is None:
             want = max(1, math.ceil(DIVE_FIX_SHARE * (len(self._pricing) - len(self.fixed))))
-        chosen: list[tuple[str, int]] = []
+        chosen: dict[str, int] = {}  # worker -> pattern index
         for _, worker, i in surest:
             shifts = self.patterns[worker][i].shifts
-            if any(w == worker for w, _ in chosen) or any(
-                    taken[sid] >= self._heads[sid] + self._extra[sid] for sid in shifts):
+            if worker in chosen or any(taken[sid] >= self._heads[sid] + self._extra[sid] for sid in shifts):
                 continue
-            chosen.append((worker, i))
+            chosen[worker] = i
             for sid in shifts:
                 taken[sid] += 1
             if len(chosen) == want:
                 break
-        return chosen or [surest[0][1:]]
+        return list(chosen.items()) or [surest[0][1:]]
 
     def least_open(self, deadline: float) -> int | None:
         """The least weighted open places of any legal roster (without ``soft``

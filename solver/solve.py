@@ -394,10 +394,13 @@ def _dive_patterns(run: _Run, search: NeighbourhoodSearch, levels: list[int],
     return proven
 
 
-def _columns(run: _Run, search: NeighbourhoodSearch, *, soft: bool) -> ColumnGeneration:
+def _columns(run: _Run, search: NeighbourhoodSearch, *, soft: bool,
+             weights: dict[int, int] | None = None) -> ColumnGeneration:
+    """Column generation over the search's space, its levels weighted as the search
+    weighs them unless ``weights`` says otherwise."""
     return ColumnGeneration(search.scenario, search.timeline, search.eligibility, search.eligible,
-                            search.pinned, search.weights, soft=soft, seed=run.config.seed,
-                            workers=run.config.workers)
+                            search.pinned, search.weights if weights is None else weights, soft=soft,
+                            seed=run.config.seed, workers=run.config.workers)
 
 
 def _dive(run: _Run, search: NeighbourhoodSearch, columns: ColumnGeneration) -> None:
@@ -450,9 +453,7 @@ def _fill_bounds_by_patterns(run: _Run, search: NeighbourhoodSearch, levels: lis
         if reached.get(level, 0) >= caps[level]:
             proven[level] = caps[level]
             continue
-        columns = ColumnGeneration(search.scenario, search.timeline, search.eligibility, search.eligible,
-                                   search.pinned, {level: 1}, soft=False, seed=run.config.seed,
-                                   workers=run.config.workers)
+        columns = _columns(run, search, soft=False, weights={level: 1})
         columns.add_roster(start)  # a legal pattern per worker to begin with
         least_open = columns.least_open(deadline)
         if least_open is None:
@@ -632,7 +633,7 @@ def _improve(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: list[in
         if not terms:
             return []
         pairs = {k for k, val in run.solution.items() if val}
-        return _merge([PenaltyRecord(w, n, pts) for w, n, pts in search.soft_values(pairs) if pts])
+        return _roster_penalties(search, pairs)
     run.all_optimal = False
     began = time.monotonic()
     reserve = _final_reserve(search, config)
@@ -640,7 +641,7 @@ def _improve(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: list[in
     run.stages.append({"stage": "neighbourhoods: wishes", "status": "FEASIBLE",
                        "seconds": round(time.monotonic() - began, 2), "value": len(pairs)})
     run.solution = {k: 1 for k in pairs}
-    return _merge([PenaltyRecord(w, n, pts) for w, n, pts in search.soft_values(pairs) if pts])
+    return _roster_penalties(search, pairs)
 
 
 def _final_reserve(search: NeighbourhoodSearch, config: SolverConfig) -> float:
@@ -661,6 +662,11 @@ def _complete_hint(run: _Run) -> list[int] | None:
     solver = solve_fixed(run.model, run.v.x, {k for k, val in run.solution.items() if val},
                          max(0.1, min(HINT_COMPLETION_SECONDS, run.remaining() / 4)), run.config.workers)
     return None if solver is None else list(solver.response_proto.solution)
+
+
+def _roster_penalties(search: NeighbourhoodSearch, pairs: set[tuple[str, str]]) -> list[PenaltyRecord]:
+    """The soft penalties a roster pays, read off it worker group by worker group."""
+    return _merge([PenaltyRecord(w, n, pts) for w, n, pts in search.soft_values(pairs) if pts])
 
 
 def _merge(records: list[PenaltyRecord]) -> list[PenaltyRecord]:
