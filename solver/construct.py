@@ -41,7 +41,7 @@ from flexpool.checker import CheckContext, check_worker
 from flexpool.model import Worker
 from flexpool.timeline import Timeline
 
-UNREACHABLE = np.iinfo(np.int32).min // 4
+UNREACHABLE = -(2 ** 23)  # times 128 (the state packed in with it) still an int32
 ATTEMPTS = 4  # day patterns tried, each with fewer shift days, before giving up
 MIN_LABEL = object()  # the previous day held fixed work or nothing: any shift may follow
 
@@ -152,44 +152,60 @@ def work_days(days: list[Day], dates: list[date], values: list[int], max_run: in
     r days with work that began on the first date: exempt from ``min_run``), ``W r``
     (a later run), ``O o`` (o days off since a run, counted up to ``min_off``).
     Each state holds an array over (weekends worked, shift days) of the best value;
-    ``came_from`` keeps, per date and cell, the state of the date before.
+    ``came_from`` keeps, per date and cell, the state of the date before. A date's
+    moves are taken a block of states at a time (every run one day longer at once),
+    since the arrays, not the moves, are what cost time over 364 dates.
     """
     need_run, need_off = min_run or 1, min_off or 1
     top = max_run or need_run  # without a maximum, runs are counted up to the minimum only
     states = ["S"] + [f"E{r}" for r in range(1, top + 1)] + [f"W{r}" for r in range(1, top + 1)] \
         + [f"O{o}" for o in range(1, need_off + 1)]
-    at = {name: k for k, name in enumerate(states)}
+    start, early, late, off = 0, 1, 1 + top, 1 + 2 * top  # first index of S, E1, W1, O1
+    ends_run = np.array([*range(early, early + top), *range(late + need_run - 1, late + top)])
+    source_bits = (len(states) - 1).bit_length()
+    packed = np.int32 if source_bits <= 7 else np.int64  # a value shifted by the state's bits
+    if len(days) * max(map(abs, values), default=0) >= -UNREACHABLE // 2:
+        raise ValueError(f"work_days: values up to {max(map(abs, values))} over {len(days)} dates "
+                         f"are beyond its int32 arrays")
     weekends = 1 if max_weekends is None else max_weekends + 1
     value = np.full((len(states), weekends, most + 1), UNREACHABLE, dtype=np.int32)
-    value[at["S"], 0, 0] = 0
-    came_from = np.zeros((len(dates), *value.shape), dtype=np.int8)
+    value[start, 0, 0] = 0
+    came_from = np.zeros((len(dates), *value.shape), dtype=np.int8 if len(states) <= 128 else np.int16)
+    # the cells a date can reach: no more shift days or weekends than have passed, and
+    # enough shift days that the dates after it can still bring ``fewest``
+    shift_days = np.cumsum([day.may_take_shift or day.forced is not None for day in days])
+    weekends_begun = np.cumsum([d.weekday() == 5 or (i == 0 and d.weekday() == 6) for i, d in enumerate(dates)])
 
     for i, (day, today) in enumerate(zip(days, dates, strict=True)):
+        rows = min(weekends, int(weekends_begun[i]) + 1) if max_weekends is not None else 1
+        low, high = max(0, fewest - int(shift_days[-1] - shift_days[i])), min(most, int(shift_days[i]))
+        if low > high:
+            return None
+        window = (slice(None), slice(0, rows), slice(low, high + 1))
         new = np.full_like(value, UNREACHABLE)
+        cells, came, stay = new[window], came_from[i][window], value[window]
         counted = max_weekends is not None and today.weekday() >= 5
-        shift_day = int(day.may_take_shift or day.forced is not None)
-        moves: list[tuple[str, str, bool]] = []  # (to, from, works today)
         if day.must_work or day.may_take_shift:
-            for r in range(1, top + 1):
-                longer = min(r + 1, top) if max_run is None else r + 1
-                if longer <= top:
-                    moves += [(f"E{longer}", f"E{r}", True), (f"W{longer}", f"W{r}", True)]
-            moves += [("E1" if i == 0 else "W1", "S", True), ("W1", f"O{need_off}", True)]
-        if not day.must_work:
-            moves.append(("S", "S", False))
-            moves += [("O1", f"E{r}", False) for r in range(1, top + 1)]
-            moves += [("O1", f"W{r}", False) for r in range(need_run, top + 1)]
-            moves += [(f"O{min(o + 1, need_off)}", f"O{o}", False) for o in range(1, need_off + 1)]
-        for target, source, work in moves:
-            t, s = at[target], at[source]
+            count = int(day.may_take_shift or day.forced is not None)
             # a weekend is counted on its first worked day: a Sunday after a worked Saturday is not
-            weekend = work and counted and (today.weekday() == 5 or source[0] in "SO")
-            moved = _shifted(value[s], int(weekend), shift_day if work else 0)
-            if work:
-                moved += values[i]
-            better = moved > new[t]
-            np.copyto(new[t], moved, where=better)
-            np.copyto(came_from[i, t], s, where=better)
+            going_on = _moved(value, int(counted and today.weekday() == 5), count, values[i], rows, low, high)
+            starting = going_on if today.weekday() == 5 or not counted else \
+                _moved(value, 1, count, values[i], rows, low, high)
+            for first in (early, late):  # every run one day longer
+                cells[first + 1:first + top] = going_on[first:first + top - 1]
+                came[first + 1:first + top] = np.arange(first, first + top - 1)[:, None, None]
+                if max_run is None:  # runs past the minimum stay at the top
+                    _keep_better(cells, came, first + top - 1, first + top - 1, going_on[first + top - 1])
+            _keep_better(cells, came, early if i == 0 else late, start, starting[start])
+            _keep_better(cells, came, late, off + need_off - 1, starting[off + need_off - 1])
+        if not day.must_work:
+            cells[start], came[start] = stay[start], start
+            ended = (stay[ends_run].astype(packed, copy=False) << source_bits) + ends_run[:, None, None]  # value, state
+            ended = ended.max(axis=0)  # (a reduction, where argmax along the states is slow)
+            cells[off], came[off] = ended >> source_bits, ended & ((1 << source_bits) - 1)
+            cells[off + 1:off + need_off] = stay[off:off + need_off - 1]
+            came[off + 1:off + need_off] = np.arange(off, off + need_off - 1)[:, None, None]
+            _keep_better(cells, came, off + need_off - 1, off + need_off - 1, stay[off + need_off - 1])
         value = new
 
     best = value[:, :, fewest:]
@@ -199,15 +215,22 @@ def work_days(days: list[Day], dates: list[date], values: list[int], max_run: in
     return _trace_back(came_from, states, dates, days, int(s), int(w), int(c) + fewest, max_weekends)
 
 
-def _shifted(values: np.ndarray, weekend: int, count: int) -> np.ndarray:
-    """``values`` moved ``weekend`` along the weekends axis and ``count`` along the
-    shift-days axis; what falls off the end (over a maximum) is dropped."""
-    if not weekend and not count:
-        return values.copy()
-    out = np.full_like(values, UNREACHABLE)
-    rows, cols = values.shape
-    out[weekend:, count:] = values[:rows - weekend, :cols - count]
+def _moved(value: np.ndarray, weekend: int, count: int, add: int, rows: int, low: int,
+           high: int) -> np.ndarray:
+    """Every state's values one date on (``weekend`` and ``count`` along their axes,
+    plus ``add``), over the date's cells: ``rows`` weekends, shift days ``low..high``."""
+    out = np.full((value.shape[0], rows, high - low + 1), UNREACHABLE, dtype=value.dtype)
+    first = max(low, count)
+    np.add(value[:, :rows - weekend, first - count:high + 1 - count], add, out=out[:, weekend:, first - low:])
     return out
+
+
+def _keep_better(new: np.ndarray, came: np.ndarray, target: int, source: int | np.ndarray,
+                 moved: np.ndarray) -> None:
+    """``moved`` (reached from ``source``) into state ``target`` where it beats what is there."""
+    better = moved > new[target]
+    np.copyto(new[target], moved, where=better)
+    np.copyto(came[target], source, where=better, casting="unsafe")
 
 
 def _trace_back(came_from: np.ndarray, states: list[str], dates: list[date], days: list[Day],

@@ -69,9 +69,9 @@ def explain_unfilled(
     (``time.monotonic()``) say how many workers are eligible and that they were not
     checked one by one, so a huge roster is not held back by its explanation.
     """
-    roster: dict[str, list[str]] = defaultdict(list)
+    roster: dict[str, set[str]] = defaultdict(set)
     for s, w in assigned:
-        roster[w].append(s)
+        roster[w].add(s)
     out = []
     for shift in scenario.shifts:
         missing = shift.headcount - count.get(shift.id, 0)
@@ -83,7 +83,7 @@ def explain_unfilled(
 
 
 def _reasons(ctx: EligibilityContext, check_ctx: CheckContext, candidates: list[str], shift: Shift,
-             roster: dict[str, list[str]], *, check_each: bool = True) -> list[Reason]:
+             roster: dict[str, set[str]], *, check_each: bool = True) -> list[Reason]:
     """Why ``shift`` has open slots. Without ``check_each`` (past the deadline) no
     worker is checked against the roster, nor every worker's exclusion counted."""
     whole = shift_exclusion(ctx, shift)

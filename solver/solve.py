@@ -234,7 +234,7 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
     timeline = Timeline.of(scenario)
     ctx = EligibilityContext(scenario, timeline)
     eligible = eligible_workers(ctx)
-    check_ctx = CheckContext.of(scenario)
+    check_ctx = CheckContext.of(scenario, timeline)
     total_slots = sum(s.headcount for s in scenario.shifts)
 
     # A legal roster first, before any model: the greedy fill around the pins.
@@ -277,19 +277,20 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
         bounds = _prove_levels(run, search, fill, levels, caps, proven)
     else:  # no whole model: each level proven on its shifts and those above
         bounds = _prove_top_levels(run, search, check_ctx, levels, caps)
+    penalties: list[PenaltyRecord] | None = None  # of run.solution, once read
     if unrepaired and _illegal_workers(scenario, check_ctx, run.solution):
-        penalties: list[PenaltyRecord] = []  # no legal roster to improve: the final check falls back
-        run.all_optimal = False
+        run.all_optimal = False  # no legal roster to improve: the final check falls back
     else:
         penalties = _improve(run, search, fill, levels, bounds)
     for candidate in (run.solution, {k: 1 for k in start}, {k: 1 for k in kept}, {}):
-        run.solution = candidate
+        if candidate is not run.solution:
+            run.solution, penalties = candidate, None  # a fallback's penalties are not read
         by_level = filled_by_level(search.shifts, (k for k, val in candidate.items() if val))
         filled = {p: by_level.get(p, 0) for p in levels}
         roster = _roster(run, ctx, check_ctx, filled, bounds, dropped, build_seconds, penalties)
         violations = check(scenario, roster, check_ctx).violations
         if not violations:
-            return SolveResult(_explained(roster, run, ctx, check_ctx, eligible), penalties, run.stages)
+            return SolveResult(_explained(roster, run, ctx, check_ctx, eligible), penalties or [], run.stages)
         # Never hand out an illegal roster: fall back to a simpler one, and say why.
         run.stages.append({"stage": "final check", "status": "REJECTED", "seconds": 0.0,
                            "violations": [v.message for v in violations[:5]]})
@@ -590,8 +591,9 @@ def _prove_top_levels(run: _Run, search: NeighbourhoodSearch, check_ctx: CheckCo
 
 
 def _improve(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: list[int],
-             bounds: dict[int, int]) -> list[PenaltyRecord]:
-    """Fill more by neighbourhoods while any level is unproven, then the wishes."""
+             bounds: dict[int, int]) -> list[PenaltyRecord] | None:
+    """Fill more by neighbourhoods while any level is unproven, then the wishes; the
+    roster's penalties (``None`` when the scenario has no soft terms)."""
     config = run.config
 
     def report(solution: dict[tuple[str, str], int]) -> None:
@@ -631,7 +633,7 @@ def _improve(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: list[in
         elif terms:
             run.all_optimal = False
         if not terms:
-            return []
+            return None
         pairs = {k for k, val in run.solution.items() if val}
         return _roster_penalties(search, pairs)
     run.all_optimal = False
@@ -717,8 +719,9 @@ def _apply_pins(run: _Run, ctx: EligibilityContext, check_ctx: CheckContext) -> 
 
 def _roster(run: _Run, ctx: EligibilityContext, check_ctx: CheckContext, filled: dict[int, int],
             bounds: dict[int, int], dropped: list[DroppedPin], build_seconds: float,
-            penalties: list[PenaltyRecord]) -> Roster:
-    """The roster of ``run.solution``, its open slots not yet explained (:func:`_explained`)."""
+            penalties: list[PenaltyRecord] | None) -> Roster:
+    """The roster of ``run.solution``, its open slots not yet explained (:func:`_explained`);
+    its soft penalty is the sum of ``penalties`` (read off this roster, or ``None``)."""
     scenario = run.scenario
     assigned = [(s, w) for (w, s), val in run.solution.items() if val]
     order = {s.id: i for i, s in enumerate(scenario.shifts)}
@@ -730,13 +733,12 @@ def _roster(run: _Run, ctx: EligibilityContext, check_ctx: CheckContext, filled:
         filled.setdefault(p, 0)
         bounds.setdefault(p, 0)
     status: RosterStatus = "optimal" if run.all_optimal else "feasible"
-    soft = next((st.get("value") for st in run.stages if st["stage"] == "preferences"), None)
     return Roster(
         scenario=scenario.name,
         status=status,
         assignments=[Assignment(shift=s, worker=w) for s, w in assigned],
         dropped_pins=dropped or None,
-        penalties=[Penalty(worker=p.worker, rule=p.name, points=p.points) for p in penalties] or None,
+        penalties=[Penalty(worker=p.worker, rule=p.name, points=p.points) for p in penalties or ()] or None,
         objective=Objective(
             filled_slots=sum(filled.values()),
             total_slots=run.total_slots,
@@ -744,7 +746,7 @@ def _roster(run: _Run, ctx: EligibilityContext, check_ctx: CheckContext, filled:
             filled_by_priority={str(p): filled[p] for p in sorted(totals, reverse=True)},
             total_by_priority={str(p): totals[p] for p in sorted(totals, reverse=True)},
             bound_by_priority={str(p): bounds[p] for p in sorted(totals, reverse=True)},
-            soft_penalty=soft if isinstance(soft, int) else None,
+            soft_penalty=None if penalties is None else sum(p.points for p in penalties),
         ),
         stats={
             "solve_seconds": round(time.monotonic() - run.started, 2),

@@ -93,3 +93,13 @@ def test_fixed_work_counts_towards_the_minimum_and_as_a_day_with_work() -> None:
                                                      "max_consecutive_days": 2})])
     part = part_of(s)
     assert part is not None and len(part) == 1 and part != ["D2"]
+
+
+def test_a_maximum_run_longer_than_the_horizon_changes_nothing() -> None:
+    """Runs of at most 200 days (more run states than an int8 can name) over 14 days
+    choose the same days as no maximum at all."""
+    values = {"D3": 5, "D9": 4, "D11": 3}
+    unlimited = part_of(rules(min_total_minutes=960, max_total_minutes=960, min_consecutive_days_off=2), values)
+    long_runs = part_of(rules(min_total_minutes=960, max_total_minutes=960, min_consecutive_days_off=2,
+                              max_consecutive_days=200), values)
+    assert unlimited == long_runs == ["D3", "D9"]
