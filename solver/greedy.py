@@ -11,7 +11,10 @@ refused too, and on long horizons those checks cost seconds.
   the most constrained shift first (fewest eligible workers per place), each
   place to the least-loaded legal worker, ties to the worker with the fewest
   other open shifts to choose from (so flexible workers stay free for the
-  shifts only they can take).
+  shifts only they can take). It also keeps the solver's stricter reading of
+  touching work (docs/rules.md, section 5): no shift touches another work item
+  of its worker, so the model takes the roster as its hint (on Timefold LARGE
+  one night touching a morning made the whole start infeasible to CP-SAT).
 - ``"start"`` order is the first-come-first-served baseline a planner gets by
   working down the list by hand: shifts by start, the first legal worker.
 """
@@ -55,6 +58,17 @@ def greedy_assignments(
             still_open[w] += 1
 
     left_to_caller: set[str] = set()  # workers no single first shift can make legal
+    timeline = check_ctx.timeline
+    edges: dict[str, set[int]] = defaultdict(set)  # start and end minutes of each worker's work
+    if order == "priority":
+        for w, items in timeline.fixed.items():
+            edges[w].update(m for item in items for m in (item.start, item.end))
+        for w, s in chosen:
+            edges[w].update((timeline.shifts[s].start, timeline.shifts[s].end))
+
+    def touches(worker: str, shift_id: str) -> bool:
+        item = timeline.shifts[shift_id]
+        return item.start in edges[worker] or item.end in edges[worker]
 
     def scarcity(shift: Shift) -> float:
         return len(eligible.get(shift.id, ())) / max(1, shift.headcount)
@@ -72,13 +86,15 @@ def greedy_assignments(
         for worker in candidates:
             if taken[shift.id] >= shift.headcount:
                 break
-            if worker in left_to_caller:
+            if worker in left_to_caller or (order == "priority" and touches(worker, shift.id)):
                 continue
             violations = check_worker(check_ctx, worker, [*roster[worker], shift.id])
             if not violations:
                 roster[worker].append(shift.id)
                 taken[shift.id] += 1
                 chosen[worker, shift.id] = 1
+                if order == "priority":
+                    edges[worker].update((timeline.shifts[shift.id].start, timeline.shifts[shift.id].end))
             elif (not roster[worker] and any(vi.rule == "GEN-MIN-TOTAL" for vi in violations)
                   and all(vi.rule in MINIMUMS for vi in violations)):
                 left_to_caller.add(worker)

@@ -72,3 +72,14 @@ def test_a_worker_no_single_shift_brings_to_their_minimum_is_left_to_the_repair(
     assert {w for w, _ in chosen} == {"w2"}
     assert len(chosen) == 5
     assert checked.count("w1") == 1
+
+
+def test_the_solver_start_keeps_touching_shifts_apart_and_the_baseline_does_not() -> None:
+    """09:00-13:00 and 13:00-17:00 join into one legal 8-hour period (the checker's
+    reading); the solver's start keeps its stricter one (docs/rules.md, section 5), so
+    the model accepts the start as its hint. The planner's baseline takes both."""
+    s = scenario(workers=[worker("w1")],
+                 shifts=[shift("2026-11-30T09:00", "2026-11-30T13:00", "morning"),
+                         shift("2026-11-30T13:00", "2026-11-30T17:00", "afternoon")])
+    assert len(greedy(s, "priority")) == 1
+    assert greedy(s, "start") == {("w1", "morning"), ("w1", "afternoon")}
