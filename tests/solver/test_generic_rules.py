@@ -136,6 +136,7 @@ def test_workers_get_their_parts_by_construction_when_models_would_be_too_slow(
     """With no time share for one-worker models, every illegal worker's part is built
     by construction (solver/construct.py); the roster is legal and fills what it can."""
     neighbourhoods = importlib.import_module("solver.neighbourhoods")
+    monkeypatch.setattr(neighbourhoods, "PACE_WORKERS", 0)
     monkeypatch.setattr(neighbourhoods, "CONSTRUCT_SHARE", 0.0)
     built: list[str] = []
 
