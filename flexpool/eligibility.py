@@ -294,8 +294,8 @@ def eligible_workers(ctx: EligibilityContext) -> dict[str, list[str]]:
     credentials valid all horizon, contracts, unavailable windows), so large
     regions do not test every pair; :func:`exclusion`'s own checks decide only the
     pairs the indexes leave open: a credential that lapses inside the horizon, and
-    a shift near the worker's fixed work (Curtois Instance24: 1.7 million pairs
-    tested one by one took 8 s).
+    a shift near the worker's fixed work, found by bisecting its starts (Curtois
+    Instance24: 1.7 million pairs tested one by one took 8 s).
     """
     workers = ctx.scenario.workers
     by_role: dict[str, set[int]] = defaultdict(set)
@@ -309,7 +309,9 @@ def eligible_workers(ctx: EligibilityContext) -> dict[str, list[str]]:
     reach: dict[str, set[int]] = {}
     valid_throughout: dict[frozenset[str], set[int]] = {}
     allowed_length: dict[int, set[int]] = {}
-    unavailable, near_fixed = _timing_index(ctx)
+    unavailable = _unavailable_index(ctx)
+    with_fixed = {i for i, w in enumerate(workers) if ctx.fixed_starts.get(w.id)}
+    reach_before = ctx.longest_rest_floor + ctx.longest_fixed_item  # fixed work timing_exclusion looks at
     result: dict[str, list[str]] = {}
     for shift in ctx.scenario.shifts:
         if shift_exclusion(ctx, shift):
@@ -320,14 +322,19 @@ def eligible_workers(ctx: EligibilityContext) -> dict[str, list[str]]:
             candidates = candidates & by_code.get(code, set())
         if shift.location not in reach:
             reach[shift.location] = {i for i, w in enumerate(workers) if _within_reach(ctx, w, shift)}
-        minutes = ctx.timeline.shifts[shift.id].work_minutes
+        item = ctx.timeline.shifts[shift.id]
+        minutes = item.work_minutes
         if minutes not in allowed_length:
             allowed_length[minutes] = {i for i, w in enumerate(workers) if minutes <= _longest_shift_allowed(w)}
         candidates = (candidates & reach[shift.location] & allowed_length[minutes]) - unavailable[shift.id]
         needed = frozenset(_needed_codes(shift))
         if needed not in valid_throughout:
             valid_throughout[needed] = {i for i, w in enumerate(workers) if needed <= ctx.valid_throughout[w.id]}
-        plain = (candidates & valid_throughout[needed]) - near_fixed[shift.id]
+        plain = candidates & valid_throughout[needed]
+        for i in plain & with_fixed:  # fixed work starting from reach_before ahead to a rest after
+            starts = ctx.fixed_starts[workers[i].id]
+            if bisect_left(starts, item.start - reach_before) < bisect_right(starts, item.end + ctx.longest_rest_floor):
+                plain.discard(i)
         checked = [i for i in candidates - plain
                    if credential_exclusion(ctx, workers[i], shift) is None
                    and timing_exclusion(ctx, workers[i], shift) is None]
@@ -344,27 +351,19 @@ def _longest_shift_allowed(worker: Worker) -> float:
     return math.inf if contract.max_minutes_per_week is None else contract.max_minutes_per_week
 
 
-def _timing_index(ctx: EligibilityContext) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
-    """Per shift, the workers (by index) with an unavailable window overlapping it,
-    and those with fixed work near enough to clash with it (as
-    :func:`timing_exclusion` reaches it): found from each worker's windows and
-    items by bisecting the shifts' starts."""
+def _unavailable_index(ctx: EligibilityContext) -> dict[str, set[int]]:
+    """Per shift, the workers (by index) with an unavailable window overlapping it:
+    found from each worker's windows by bisecting the shifts' starts."""
     items = sorted(ctx.timeline.shifts.items(), key=lambda kv: kv[1].start)
     starts = [item.start for _, item in items]
     longest = max((item.end - item.start for _, item in items), default=0)
-    rest = ctx.longest_rest_floor
     unavailable: dict[str, set[int]] = defaultdict(set)
-    near_fixed: dict[str, set[int]] = defaultdict(set)
     for index, worker in enumerate(ctx.scenario.workers):
         for lo, hi, _ in ctx.unavailable_by_start[worker.id][1]:
             for sid, item in items[bisect_right(starts, lo - longest):bisect_left(starts, hi)]:
                 if _overlaps(item.start, item.end, lo, hi):
                     unavailable[sid].add(index)
-        for fixed in ctx.timeline.fixed.get(worker.id, ()):
-            for sid, _ in items[bisect_left(starts, fixed.start - rest - longest):
-                                bisect_right(starts, fixed.start + rest + ctx.longest_fixed_item)]:
-                near_fixed[sid].add(index)
-    return unavailable, near_fixed
+    return unavailable
 
 
 def _needed_codes(shift: Shift) -> list[str]:
