@@ -311,7 +311,9 @@ def eligible_workers(ctx: EligibilityContext) -> dict[str, list[str]]:
     allowed_length: dict[int, set[int]] = {}
     unavailable = _unavailable_index(ctx)
     with_fixed = {i for i, w in enumerate(workers) if ctx.fixed_starts.get(w.id)}
-    reach_before = ctx.longest_rest_floor + ctx.longest_fixed_item  # fixed work timing_exclusion looks at
+    # the fixed work timing_exclusion looks at: starting from reach_before ahead to a rest after
+    rest_after = ctx.longest_rest_floor
+    reach_before = rest_after + ctx.longest_fixed_item
     result: dict[str, list[str]] = {}
     for shift in ctx.scenario.shifts:
         if shift_exclusion(ctx, shift):
@@ -331,9 +333,9 @@ def eligible_workers(ctx: EligibilityContext) -> dict[str, list[str]]:
         if needed not in valid_throughout:
             valid_throughout[needed] = {i for i, w in enumerate(workers) if needed <= ctx.valid_throughout[w.id]}
         plain = candidates & valid_throughout[needed]
-        for i in plain & with_fixed:  # fixed work starting from reach_before ahead to a rest after
+        for i in plain & with_fixed:
             starts = ctx.fixed_starts[workers[i].id]
-            if bisect_left(starts, item.start - reach_before) < bisect_right(starts, item.end + ctx.longest_rest_floor):
+            if bisect_left(starts, item.start - reach_before) < bisect_right(starts, item.end + rest_after):
                 plain.discard(i)
         checked = [i for i in candidates - plain
                    if credential_exclusion(ctx, workers[i], shift) is None
