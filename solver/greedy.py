@@ -9,12 +9,14 @@ refused too, and on long horizons those checks cost seconds.
 
 - ``"priority"`` order seeds the solver: levels 5 down to 1, and within a level
   the most constrained shift first (fewest eligible workers per place), each
-  place to the least-loaded legal worker, ties to the worker with the fewest
-  other open shifts to choose from (so flexible workers stay free for the
-  shifts only they can take). It also keeps the solver's stricter reading of
-  touching work (docs/rules.md, section 5): no shift touches another work item
-  of its worker, so the model takes the roster as its hint (on Timefold LARGE
-  one night touching a morning made the whole start infeasible to CP-SAT).
+  place to a legal worker who wished for the shift (``preferences.shifts``)
+  before one with no wish and one who wished not to work it, then the
+  least-loaded, ties to the worker with the fewest other open shifts to choose
+  from (so flexible workers stay free for the shifts only they can take). It
+  also keeps the solver's stricter reading of touching work (docs/rules.md,
+  section 5): no shift touches another work item of its worker, so the model
+  takes the roster as its hint (on Timefold LARGE one night touching a morning
+  made the whole start infeasible to CP-SAT).
 - ``"start"`` order is the first-come-first-served baseline a planner gets by
   working down the list by hand: shifts by start, the first legal worker.
 """
@@ -70,6 +72,8 @@ def greedy_assignments(
         item = timeline.shifts[shift_id]
         return item.start in edges[worker] or item.end in edges[worker]
 
+    wishes = {w.id: w.preferences.shifts for w in scenario.workers}
+
     def scarcity(shift: Shift) -> float:
         return len(eligible.get(shift.id, ())) / max(1, shift.headcount)
 
@@ -82,7 +86,7 @@ def greedy_assignments(
             break
         candidates = [w for w in eligible.get(shift.id, ()) if (w, shift.id) not in chosen]
         if order == "priority":
-            candidates.sort(key=lambda w: (len(roster[w]), still_open[w]))
+            candidates.sort(key=lambda w: (-_sign(wishes[w].get(shift.id, 0)), len(roster[w]), still_open[w]))
         for worker in candidates:
             if taken[shift.id] >= shift.headcount:
                 break
@@ -101,3 +105,8 @@ def greedy_assignments(
         for w in eligible.get(shift.id, ()):
             still_open[w] -= 1
     return chosen
+
+
+def _sign(value: int) -> int:
+    """1 for a wish to work a shift, -1 for a wish not to, 0 for none."""
+    return (value > 0) - (value < 0)

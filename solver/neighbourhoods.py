@@ -56,6 +56,7 @@ from solver.variables import Variables, solve_fixed
 
 GROUP_WORKERS, MIN_GROUP_WORKERS = 24, 6
 STEP_SECONDS = 1.0
+WISH_SEARCH_PER_BUILD = 2.0  # a wishes step searches at least this many times as long as its model took to build
 STEP_PAIRS = 12_000  # candidate pairs a group brings, at most (long horizons: fewer workers)
 REPAIR_STEP_SECONDS = 0.2  # a one-worker repair: any legal part will do, filling is a bonus
 REPAIR_ATTEMPTS = 5  # per worker, each twice as long (pinned work may make a worker unrepairable)
@@ -326,7 +327,13 @@ class NeighbourhoodSearch(RosterSpace):
         groups are solved side by side on one thread each (CP-SAT releases the GIL
         while it searches) and their changes merged: one thread finds nearly as much
         per step as two (Timefold LARGE, 20 s of wishes from one start, six seeds:
-        39,252 on average against 39,452), so the region is searched twice as fast."""
+        39,252 on average against 39,452), so the region is searched twice as fast.
+
+        A step searches ``STEP_SECONDS``, or twice as long as its model took to
+        build if that is longer: on Timefold LARGE two lanes build a 12-worker step
+        in about 0.8 s each (they share Python's lock), and at 1 s of search a step
+        rarely got far from its start (30 s, seeds 0-2: 33,449, 38,143, 37,658; with
+        this rule 38,754, 38,270, 39,108; 2 s flat: 39,826, 38,632, 38,748; `/tmp`)."""
         active = [w for w in self.worker_ids if self.shifts_of_worker.get(w)]
         while time.monotonic() < deadline - 0.2 and active:
             if self.lanes < 2:
@@ -433,6 +440,7 @@ class NeighbourhoodSearch(RosterSpace):
         shifts starting inside it: what they hold outside stays, fixed in the model
         so every rule still sees it. The model is a fraction of the size on long
         horizons, and any roster it finds is as legal."""
+        began = time.monotonic()
         outside = defaultdict(int)
         for w, s in roster:
             if w not in group:
@@ -474,6 +482,8 @@ class NeighbourhoodSearch(RosterSpace):
                 return roster
         elif fill_objective:
             model.maximize(sum(self.weights[p] * expr for p, expr in fill.items()))
+        if soft:  # search at least a multiple of what building the step took
+            seconds = max(seconds, WISH_SEARCH_PER_BUILD * (time.monotonic() - began))
         solver.parameters.max_time_in_seconds = max(0.1, min(seconds, deadline - time.monotonic()))
         solver.parameters.num_workers = workers or self.workers
         if any_legal:  # a wider portfolio without presolve finds one far sooner

@@ -40,6 +40,30 @@ def test_start_order_works_down_the_list_like_a_planner() -> None:
     assert greedy(two_shifts_one_specialist(), "start") == {("w1", "a-general")}
 
 
+def one_shift_three_workers(wishes: dict[str, int]) -> Scenario:
+    """One place; ``wishes`` maps a worker to their wish for it (``preferences.shifts``)."""
+    return scenario(
+        workers=[worker(w, preferences={"shifts": {"early": wishes[w]}} if wishes.get(w) else {})
+                 for w in ("w1", "w2", "w3")],
+        shifts=[shift("2026-11-30T07:00", "2026-11-30T15:00", "early")],
+    )
+
+
+def test_the_solver_start_gives_a_shift_to_the_worker_who_wished_for_it() -> None:
+    """Any of the three could work it; ``w3`` asked for it, so ``w3`` gets it."""
+    assert greedy(one_shift_three_workers({"w3": 60}), "priority") == {("w3", "early")}
+
+
+def test_the_solver_start_passes_over_a_worker_who_wished_not_to_work_it() -> None:
+    """``w1`` comes first when no one wishes anything, and is passed over once they wish not to."""
+    assert greedy(one_shift_three_workers({}), "priority") == {("w1", "early")}
+    assert greedy(one_shift_three_workers({"w1": -60}), "priority") == {("w2", "early")}
+
+
+def test_the_planner_baseline_knows_nothing_of_wishes() -> None:
+    assert greedy(one_shift_three_workers({"w3": 60, "w1": -60}), "start") == {("w1", "early")}
+
+
 def test_a_higher_priority_shift_still_comes_before_a_scarcer_lower_one() -> None:
     s = scenario(
         workers=[worker("w1", roles=["verpleegkundige", "wondzorg"])],
