@@ -60,9 +60,10 @@ def greedy_assignments(
             still_open[w] += 1
 
     left_to_caller: set[str] = set()  # workers no single first shift can make legal
+    by_priority = order == "priority"  # the solver's start, not the planner's baseline
     timeline = check_ctx.timeline
     edges: dict[str, set[int]] = defaultdict(set)  # start and end minutes of each worker's work
-    if order == "priority":
+    if by_priority:
         for w, items in timeline.fixed.items():
             edges[w].update(m for item in items for m in (item.start, item.end))
         for w, s in chosen:
@@ -77,7 +78,7 @@ def greedy_assignments(
     def scarcity(shift: Shift) -> float:
         return len(eligible.get(shift.id, ())) / max(1, shift.headcount)
 
-    if order == "priority":
+    if by_priority:
         shifts = sorted(scenario.shifts, key=lambda s: (-s.priority, scarcity(s), s.start, s.id))
     else:
         shifts = sorted(scenario.shifts, key=lambda s: (s.start, s.id))
@@ -85,19 +86,19 @@ def greedy_assignments(
         if deadline is not None and time.monotonic() > deadline:
             break
         candidates = [w for w in eligible.get(shift.id, ()) if (w, shift.id) not in chosen]
-        if order == "priority":
+        if by_priority:
             candidates.sort(key=lambda w: (-_sign(wishes[w].get(shift.id, 0)), len(roster[w]), still_open[w]))
         for worker in candidates:
             if taken[shift.id] >= shift.headcount:
                 break
-            if worker in left_to_caller or (order == "priority" and touches(worker, shift.id)):
+            if worker in left_to_caller or (by_priority and touches(worker, shift.id)):
                 continue
             violations = check_worker(check_ctx, worker, [*roster[worker], shift.id])
             if not violations:
                 roster[worker].append(shift.id)
                 taken[shift.id] += 1
                 chosen[worker, shift.id] = 1
-                if order == "priority":
+                if by_priority:
                     edges[worker].update((timeline.shifts[shift.id].start, timeline.shifts[shift.id].end))
             elif (not roster[worker] and any(vi.rule == "GEN-MIN-TOTAL" for vi in violations)
                   and all(vi.rule in MINIMUMS for vi in violations)):

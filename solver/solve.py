@@ -555,7 +555,7 @@ def _prove_levels(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: li
             bounds[level] = min(bounds[level], bound)
         if search.score(run.solution) <= search.score(best):  # at equal filling the start's wishes stay
             run.solution, run.full_solution = best, best_hint
-        elif run.config.on_roster and search.score(run.solution) > search.score(best):
+        elif run.config.on_roster:
             run.config.on_roster(_pairs(run.solution))
         reached = _level_fill(run.solution, search, level)
         # a start roster the checker accepts may lie outside the model's stricter
