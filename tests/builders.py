@@ -97,3 +97,15 @@ def roster(assignments: list[tuple[str, str]], scenario_name: str = "test") -> d
         "unfilled": [],
         "objective": {"filled_slots": len(assignments), "total_slots": len(assignments)},
     }
+
+
+def wish_strands_a_shift(**w1_fields: Any) -> Scenario:
+    """``w1`` wishes for the urgent shift and gets it in the greedy start, which strands
+    the overlapping wound care only ``w1`` may do; ``w2`` could take the urgent one
+    instead. ``w1_fields`` add to ``w1`` (``work_rules``, say)."""
+    return scenario(
+        workers=[worker("w1", roles=[ROLE, "wondzorg"], preferences={"shifts": {"urgent": 60}}, **w1_fields),
+                 worker("w2")],
+        shifts=[shift("2026-11-30T07:00", "2026-11-30T15:00", "urgent", priority=5),
+                shift("2026-11-30T07:00", "2026-11-30T15:00", "wound-care", roles=["wondzorg"])],
+    )

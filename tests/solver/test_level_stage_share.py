@@ -11,15 +11,15 @@ from typing import Any
 import pytest
 
 from solver.solve import SolverConfig, solve
-from tests.builders import scenario, shift, worker
+from tests.builders import wish_strands_a_shift
 
 TIME_LIMIT = 4.0
 
 
 def level_stage_budget(monkeypatch: pytest.MonkeyPatch, **work_rules: Any) -> float:
-    """The seconds a large model's priority-3 stage is given: the greedy start gives
-    the urgent shift to ``w1``, who wished for it, and strands the wound care only
-    ``w1`` may do, so that level is left to its stage."""
+    """The seconds a large model's priority-3 stage is given: the greedy start strands
+    that level's wound care (:func:`tests.builders.wish_strands_a_shift`), and no dive
+    or neighbourhood fills it before the stage."""
     solve_module = importlib.import_module("solver.solve")
     monkeypatch.setattr(solve_module, "EXACT_MODEL_VARIABLES", 0)  # as if the model were large
     monkeypatch.setattr(solve_module, "MIN_LARGE_STAGE_SECONDS", 0.1)  # and its stages still fit
@@ -33,14 +33,7 @@ def level_stage_budget(monkeypatch: pytest.MonkeyPatch, **work_rules: Any) -> fl
         return run_stage(self, name, budget, *args, **kwargs)
 
     monkeypatch.setattr(solve_module._Run, "run_stage", recording)
-    rules = {"work_rules": work_rules} if work_rules else {}
-    s = scenario(
-        workers=[worker("w1", roles=["verpleegkundige", "wondzorg"], preferences={"shifts": {"urgent": 60}},
-                        **rules),
-                 worker("w2")],
-        shifts=[shift("2026-11-30T07:00", "2026-11-30T15:00", "urgent", priority=5),
-                shift("2026-11-30T07:00", "2026-11-30T15:00", "wound-care", roles=["wondzorg"])],
-    )
+    s = wish_strands_a_shift(**({"work_rules": work_rules} if work_rules else {}))
     roster = solve(s, SolverConfig(time_limit_s=TIME_LIMIT, workers=2, seed=0)).roster
     assert roster.objective.filled_slots == 2
     return budgets["priority 3"]
