@@ -12,7 +12,7 @@ from flexpool.model import Scenario
 from flexpool.timeline import Timeline
 from solver import neighbourhoods
 from solver.neighbourhoods import FILL_WINDOW_DAYS as FILL_WINDOW
-from solver.neighbourhoods import NeighbourhoodSearch
+from solver.neighbourhoods import NeighbourhoodSearch, _Launch
 from tests.builders import worker
 from tests.generic_builders import day_shift, generic_scenario
 
@@ -114,14 +114,43 @@ def test_filling_stops_at_its_deadline_without_room_to_go_on(monkeypatch: pytest
     assert steps == []
 
 
-def test_merging_keeps_each_groups_change_unless_an_earlier_one_changed_its_shifts() -> None:
+def test_a_step_is_merged_unless_a_step_merged_since_it_began_changed_its_shifts() -> None:
+    """Steps on ``a`` and on ``b`` both begin on the same roster; ``a``'s ends first and
+    moves to D2. ``b``'s move to D3 is merged too; had it taken D2 as well, it would
+    have been dropped, D2's place having changed since it began."""
     search = search_over(generic_scenario([0, 1, 2, 3], workers=[worker("a"), worker("b")]))
     roster = {("a", "D0"), ("b", "D1")}
-    a_moves, b_moves = {("a", "D2"), ("b", "D1")}, {("a", "D0"), ("b", "D3")}
-    assert search._merged(roster, [{"a"}, {"b"}], [a_moves, b_moves]) == {("a", "D2"), ("b", "D3")}
-    b_takes_d2_too = {("a", "D0"), ("b", "D2")}
-    assert search._merged(roster, [{"a"}, {"b"}], [a_moves, b_takes_d2_too]) == a_moves
-    assert search._merged(roster, [{"a"}, {"b"}], [roster, roster]) is roster
+    merged: list[set[str]] = []
+    on_a, on_b = _Launch({"a"}, base=roster), _Launch({"b"}, base=roster)
+    after_a = search._merge_step(roster, on_a, {("a", "D2"), ("b", "D1")}, merged)
+    assert after_a == {("a", "D2"), ("b", "D1")}
+    assert search._merge_step(after_a, on_b, {("a", "D0"), ("b", "D3")}, list(merged)) == {("a", "D2"), ("b", "D3")}
+    assert search._merge_step(after_a, on_b, {("a", "D0"), ("b", "D2")}, merged) is after_a
+    assert search._merge_step(after_a, on_b, roster, merged) is after_a  # the step found nothing
+
+
+def test_a_lane_starts_its_next_step_as_soon_as_its_last_one_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two lanes: while one step searches for 0.6 s, the other lane goes on with
+    quick steps, each on one CP-SAT worker, instead of waiting for the slow one."""
+    search = search_over(region(48))
+    assert search.lanes == 2
+    log: list[tuple[str, float, float, int | None]] = []
+    first = True
+
+    def step(roster: set, group: set, deadline: float, **kwargs: object) -> set:
+        nonlocal first
+        slow, first = first, False
+        began = time.monotonic()
+        time.sleep(0.6 if slow else 0.05)
+        log.append(("slow" if slow else "quick", began, time.monotonic(), kwargs.get("workers")))
+        return roster
+
+    monkeypatch.setattr(search, "_step", step)
+    search.improve_wishes(set(), time.monotonic() + 0.8)
+    slow = next(entry for entry in log if entry[0] == "slow")
+    during = [entry for entry in log if entry[0] == "quick" and slow[1] <= entry[1] and entry[2] <= slow[2]]
+    assert len(during) >= 3
+    assert {entry[3] for entry in log} == {1}
 
 
 def test_wishes_are_searched_in_two_groups_side_by_side(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -148,20 +177,26 @@ def test_wishes_are_searched_in_two_groups_side_by_side(monkeypatch: pytest.Monk
     assert threads and set(threads) == {1}
 
 
-@pytest.mark.parametrize(("open_days", "lanes"), [((0, 7), 2), ((0, 2), 1)])
-def test_fill_groups_side_by_side_are_disjoint_around_open_shifts_apart(open_days: tuple[int, int],
-                                                                       lanes: int) -> None:
-    """Twelve workers make groups of six, two lanes: a second group only around an
-    open shift more than two windows away, and with none of the first group's workers."""
+@pytest.mark.parametrize(("open_days", "second"), [((0, 7), True), ((0, 2), False)])
+def test_a_second_lanes_fill_group_is_disjoint_around_an_open_shift_apart(open_days: tuple[int, int],
+                                                                          second: bool) -> None:
+    """Twelve workers make groups of six, two lanes: while one lane works around an
+    open shift, the other's group is around an open shift more than two windows away,
+    with none of the first group's workers."""
     search = search_over(generic_scenario(list(open_days), workers=[worker(f"w{i}") for i in range(12)]))
     assert search.lanes == 2
-    groups = search._fill_groups({f"D{d}": 1 for d in open_days}, set())
-    assert len(groups) == lanes
-    assert sum(len(group) for group, _ in groups) == len(set().union(*(group for group, _ in groups)))
-    windows = sorted(window for _, window in groups if window)
-    assert [(hi - lo).days for lo, hi in windows] == [2 * FILL_WINDOW] * lanes
-    centres = {lo + timedelta(days=FILL_WINDOW) for lo, _ in windows}
-    assert centres <= {search.timeline.shifts[f"D{d}"].start_date for d in open_days}
+    open_places = {f"D{d}": 1 for d in open_days}
+    first = search._fill_group({"D0": 1}, set(), set(), [])
+    assert first is not None
+    group, day = first
+    assert len(group) == 6 and day == search.timeline.shifts["D0"].start_date
+    other = search._fill_group(open_places, set(), group, [day])
+    if not second:
+        assert other is None
+        return
+    assert other is not None
+    assert not other[0] & group and len(other[0]) == 6
+    assert (other[1] - day).days > 2 * FILL_WINDOW
 
 
 def test_fill_groups_grow_while_steps_are_proven_and_shrink_when_not() -> None:
