@@ -82,13 +82,13 @@ FILL_GROWTH = 1.25  # fill groups grow by this after a round (a step per lane) a
 
 @dataclass
 class _Launch:
-    """A step under way in a lane: its group; for a fill step its window, day and the
-    level it fills; the roster it began on, and how many merges came before it."""
+    """A step under way in a lane: its group, window and day (fill steps), what its
+    caller tags it with, the roster it began on, and the merges before it began."""
 
     group: set[str]
     window: tuple[date, date] | None = None
     day: date | None = None
-    level: int = 0
+    tag: int = 0
     base: set[Pair] = field(default_factory=set)
     merged_before: int = 0
     threads: int = 1
@@ -192,7 +192,7 @@ class NeighbourhoodSearch(RosterSpace):
 
         def finish(launched: _Launch, gained: bool) -> None:
             nonlocal since_gain
-            level = launched.level
+            level = launched.tag
             if len(self._fill_proofs) >= self.lanes:
                 self._adapt_fill_size()
                 self._fill_proofs.clear()
