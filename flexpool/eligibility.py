@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
+from typing import Any
 
 from flexpool.model import Credential, Location, Organisation, Scenario, Shift, Worker
 from flexpool.timeline import Timeline, WorkItem
@@ -73,9 +74,9 @@ class EligibilityContext:
     scenario: Scenario
     timeline: Timeline
     _distance: dict[tuple[str, str], float] = field(default_factory=dict)
-    shift_pair_facts: dict[tuple[str, str, str], bool] = field(default_factory=dict)
-    """Facts of two shifts that a model's rules derive (e.g. whether touching shifts may
-    join), memoised per scenario: every neighbourhood model asks them again."""
+    model_facts: dict[tuple[str, ...], Any] = field(default_factory=dict)
+    """Facts every model of the scenario derives again (which touching shifts may join,
+    each worker's fixed work as the rules see it), memoised once per scenario."""
 
     @cached_property
     def organisations(self) -> dict[str, Organisation]:

@@ -17,7 +17,7 @@ within the joined-length limits.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
@@ -27,7 +27,7 @@ from ortools.sat.python import cp_model
 from flexpool.eligibility import hard_rest_floor
 from flexpool.timeline import WorkItem, night_window_minutes
 from solver.generic_rules import GENERIC_RULES
-from solver.variables import Placed, Variables
+from solver.variables import Placed, Variables, weighted
 
 Lit = cp_model.IntVar
 MAX_LATE_NIGHTS_PER_WEEK = 7
@@ -49,11 +49,19 @@ def cap_linear(model: cp_model.CpModel, terms: Sequence[tuple[int, Lit]], const:
         for _, lit in terms:
             model.add(lit == 0)
     elif const + sum(c for c, _ in terms) > cap:
-        model.add(sum(c * lit for c, lit in terms) <= cap - const)
+        model.add(weighted(terms) <= cap - const)
 
 
 def _weeks_window(first: int, length: int) -> range:
     return range(first, first + length)
+
+
+def _by_week(placed: Iterable[Placed]) -> dict[int, list[Placed]]:
+    """Items by calendar week, each week's in the order given."""
+    out: dict[int, list[Placed]] = defaultdict(list)
+    for p in placed:
+        out[p.item.week].append(p)
+    return out
 
 
 # ------------------------------------------------------------- per shift
@@ -65,11 +73,13 @@ def add_headcount(v: Variables) -> None:
     Source: spec, Shift (each of the ``headcount`` places is a slot).
     """
     for shift in v.scenario.shifts:
-        lits = [v.x[w, shift.id] for w in v.workers_of(shift.id)]
+        workers = v.workers_of(shift.id)
+        if not workers:
+            continue
         # over-staffing (``max_headcount``) adds places beyond the open ones
         places = v.places(shift.id, shift.headcount) + shift.places - shift.headcount
-        if len(lits) > places:
-            v.model.add(sum(lits) <= places)
+        if len(workers) > places:
+            v.model.add(cp_model.LinearExpr.sum([v.x[w, shift.id] for w in workers]) <= places)
 
 
 # --------------------------------------------------------- rest between work
@@ -123,8 +133,11 @@ def _joinable_pairs(v: Variables, shifts: list[Placed]) -> dict[tuple[Lit, Lit],
     joined: dict[tuple[Lit, Lit], Lit] = {}
     per_shift: dict[int, list[Lit]] = defaultdict(list)
     for a in shifts:
+        partners = _join_partners(v, a.item)
+        if not partners:
+            continue
         for b in by_start.get(a.item.end, ()):
-            if not _may_join(v, a.item, b.item):
+            if b.item.key not in partners:
                 continue
             flag = v.model.new_bool_var(f"joined[{a.item.key},{b.item.key}]")
             v.model.add_implication(flag, a.lit)  # type: ignore[arg-type]
@@ -138,14 +151,19 @@ def _joinable_pairs(v: Variables, shifts: list[Placed]) -> dict[tuple[Lit, Lit],
     return joined
 
 
-def _may_join(v: Variables, a: WorkItem, b: WorkItem) -> bool:
-    """Whether touching shifts ``a`` and ``b`` may join: a fact of the two shifts,
-    computed once per scenario (every neighbourhood model asks again)."""
-    memo = v.eligibility.shift_pair_facts
-    key = ("may join", a.key, b.key)
+def _join_partners(v: Variables, a: WorkItem) -> frozenset[str]:
+    """The shifts that start as ``a`` ends and may join it: a fact of the scenario,
+    computed once per shift (every neighbourhood model asks again)."""
+    memo = v.eligibility.model_facts
+    key = ("join partners", a.key)
     if key not in memo:
-        memo[key] = _joinable(v, a, b)
-    return memo[key]
+        if ("shifts by start",) not in memo:
+            by_start: dict[int, list[WorkItem]] = defaultdict(list)
+            for item in v.timeline.shifts.values():
+                by_start[item.start].append(item)
+            memo["shifts by start",] = by_start
+        memo[key] = frozenset(b.key for b in memo["shifts by start",].get(a.end, ()) if _joinable(v, a, b))
+    return memo[key]  # type: ignore[no-any-return]
 
 
 def _joinable(v: Variables, a: WorkItem, b: WorkItem) -> bool:
@@ -181,12 +199,16 @@ def _maximal_cliques(intervals: list[tuple[int, int, Lit]]) -> Iterable[list[Lit
 
 
 def _add_rest_before_organisation_shifts(v: Variables, shifts: list[Placed]) -> None:
+    """Pairs ``a`` then ``b`` whose gap keeps ``a``'s floor but not ``b``'s organisation's rest."""
+    starts = [p.item.start for p in shifts]
+    longest = max((p.item.end - p.item.start for p in shifts), default=0)
     for b in shifts:
         org = b.item.organisation
         own = v.eligibility.organisations[org].rules.min_daily_rest_minutes if org else None
         if own is None:
             continue
-        for a in shifts:
+        # gap < own means a ends after b.start - own, so a starts after b.start - own - longest
+        for a in shifts[bisect_right(starts, b.item.start - own - longest):bisect_left(starts, b.item.start)]:
             gap = b.item.start - a.item.end
             if a is not b and _rest_after(v, a.item) <= gap < own:
                 v.model.add_bool_or([a.lit.Not(), b.lit.Not()])  # type: ignore[union-attr]
@@ -206,19 +228,26 @@ def add_reduced_daily_rest(v: Variables) -> None:
     if low >= high:  # no gap is "reduced": the daily rest is never shortened
         return
     tb = v.timeline.timebase
+    week_of: dict[int, int] = {}
     for worker in v.active_workers():
         placed = v.placed(worker.id)
+        # a gap that may hold a shift ends after the first shift's start - high; earlier
+        # weeks hold fixed work only, and their counts are never asked for
+        first_start = min(p.item.start for p in placed if not p.fixed)
+        judged_from = tb.week_start(tb.week_of(tb.moment(first_start - high).date()))
         by_end: dict[int, list[Placed]] = defaultdict(list)
         for p in placed:
-            if not p.item.late_night and not _has_own_rest(v, p.item):
+            if p.item.end >= judged_from and not p.item.late_night and not _has_own_rest(v, p.item):
                 by_end[p.item.end].append(p)
         fixed_count: dict[int, int] = defaultdict(int)
         reduced: dict[int, list[Lit]] = defaultdict(list)
         for end, preds in by_end.items():
-            succs = [p for p in placed if low <= p.item.start - end < high and not _has_own_rest(v, p.item)]
+            succs = [p for p in v.placed_starting(worker.id, end + low, end + high) if not _has_own_rest(v, p.item)]
             if not succs:
                 continue
-            week = tb.week_of(tb.moment(end).date())
+            if end not in week_of:
+                week_of[end] = tb.week_of(tb.moment(end).date())
+            week = week_of[end]
             pred = _sum_or_one(preds)
             succ = _sum_or_one(succs)
             if is_one(pred) and is_one(succ):
@@ -265,7 +294,7 @@ def add_weekly_rest(v: Variables) -> None:
         last_week = tb.week_of(tb.moment(max(i.end for i in shifts) - 1).date())
         for week in range(min(i.week for i in shifts), last_week + 1):
             lo, hi = tb.week_start(week), tb.week_start(week + 1)
-            inside = [p for p in placed if p.item.start < hi and p.item.end > lo]
+            inside = v.placed_between(worker.id, lo, hi)
             if not any(not p.fixed for p in inside):
                 continue
             starts = {lo} | {p.item.end for p in inside if lo <= p.item.end}
@@ -297,17 +326,6 @@ def add_weekly_rest(v: Variables) -> None:
 # ------------------------------------------------------------ working hours
 
 
-def _minutes_by_week(v: Variables, worker_id: str) -> tuple[dict[int, int], dict[int, list[tuple[int, Lit]]]]:
-    fixed: dict[int, int] = defaultdict(int)
-    terms: dict[int, list[tuple[int, Lit]]] = defaultdict(list)
-    for p in v.placed(worker_id):
-        if p.lit is None:
-            fixed[p.item.week] += p.item.work_minutes
-        else:
-            terms[p.item.week].append((p.item.work_minutes, p.lit))
-    return fixed, terms
-
-
 def add_max_week_minutes(v: Variables) -> None:
     """Hard. At most ``max_week_minutes`` (60 h) of work per calendar week, all employers.
 
@@ -315,23 +333,29 @@ def add_max_week_minutes(v: Variables) -> None:
     """
     cap = v.scenario.rules.max_week_minutes
     for worker in v.active_workers():
-        fixed, terms = _minutes_by_week(v, worker.id)
+        fixed, terms = v.week_minutes(worker.id)
         for week, week_terms in terms.items():
-            v.cap((worker.id, "minutes", (week,)), week_terms, fixed[week], cap)
+            v.cap((worker.id, "minutes", (week,)), week_terms, fixed.get(week, 0), cap)
 
 
-def _windowed_minutes(v: Variables, length: int, cap_for: Callable[..., None]) -> None:
+def _windowed_minutes(v: Variables, length: int, floor: int, cap_for: Callable[..., None]) -> None:
+    """Call ``cap_for`` on every window of ``length`` weeks that holds a shift, unless fixed
+    work and all its shifts together stay within ``floor``, the lowest cap the rule sets."""
     for worker in v.active_workers():
-        fixed, terms = _minutes_by_week(v, worker.id)
+        fixed, terms = v.week_minutes(worker.id)
         if not terms:
             continue
+        most = {week: sum(c for c, _ in week_terms) for week, week_terms in terms.items()}
         first, last = min(terms), max(terms)
         for start in range(first - length + 1, last + 1):
             weeks = _weeks_window(start, length)
-            window_terms = [t for w in weeks for t in terms.get(w, ())]
-            if window_terms:
-                key = (worker.id, "minutes", tuple(w for w in weeks if w in terms))
-                cap_for(worker.id, weeks, key, window_terms, sum(fixed.get(w, 0) for w in weeks))
+            const = sum(fixed.get(w, 0) for w in weeks)
+            if const + sum(most.get(w, 0) for w in weeks) <= floor:
+                continue
+            term_weeks = tuple(w for w in weeks if w in terms)
+            if term_weeks:
+                window_terms = [t for w in term_weeks for t in terms[w]]
+                cap_for(worker.id, weeks, (worker.id, "minutes", term_weeks), window_terms, const)
 
 
 def add_max_avg_week_minutes_4w(v: Variables) -> None:
@@ -345,7 +369,7 @@ def add_max_avg_week_minutes_4w(v: Variables) -> None:
                 terms: list[tuple[int, Lit]], const: int) -> None:
         v.cap(key, terms, const, cap)
 
-    _windowed_minutes(v, 4, cap_for)
+    _windowed_minutes(v, 4, cap, cap_for)
 
 
 def add_max_avg_week_minutes_16w(v: Variables) -> None:
@@ -358,16 +382,18 @@ def add_max_avg_week_minutes_16w(v: Variables) -> None:
     rules = v.scenario.rules
     high, low = 16 * rules.max_avg_week_minutes_16w, 16 * rules.max_avg_week_minutes_16w_night_workers
     nights_needed = 16
+    nights_by_week: dict[str, dict[int, list[Placed]]] = {}
 
     def cap_for(worker: str, weeks: range, key: tuple[object, ...],
                 terms: list[tuple[int, Lit]], const: int) -> None:
-        if const + sum(c for c, _ in terms) <= low:
-            return  # not even the night workers' cap can bind
-        placed = [p for p in v.placed(worker) if p.item.week in weeks and p.item.night]
+        # only windows where even the night workers' cap can bind come here
+        if worker not in nights_by_week:
+            nights_by_week[worker] = _by_week(p for p in v.placed(worker) if p.item.night)
+        placed = [p for week in weeks for p in nights_by_week[worker].get(week, ())]
         fixed_nights = sum(1 for p in placed if p.fixed)
         night_lits = [p.lit for p in placed if p.lit is not None]
         possible_nights = fixed_nights + len({p.item.start_date for p in placed if not p.fixed})
-        if possible_nights < nights_needed or const + sum(c for c, _ in terms) <= low:
+        if possible_nights < nights_needed:
             v.cap(key, terms, const, high)
         elif fixed_nights >= nights_needed:
             v.cap(key, terms, const, low)
@@ -376,11 +402,11 @@ def add_max_avg_week_minutes_16w(v: Variables) -> None:
             v.model.add(sum(night_lits) + fixed_nights <= nights_needed - 1).only_enforce_if(many.Not())
             cap_linear(v.model, terms, const, high)
             if const <= low:
-                v.model.add(sum(c * lit for c, lit in terms) <= low - const).only_enforce_if(many)
+                v.model.add(weighted(terms) <= low - const).only_enforce_if(many)
             else:
                 v.model.add(many == 0)
 
-    _windowed_minutes(v, 16, cap_for)
+    _windowed_minutes(v, 16, low, cap_for)
 
 
 def add_max_late_nights_16w(v: Variables) -> None:
@@ -390,13 +416,12 @@ def add_max_late_nights_16w(v: Variables) -> None:
     """
     cap = v.scenario.rules.max_late_nights_16w
     for worker in v.active_workers():
-        late = [p for p in v.placed(worker.id) if p.item.late_night]
-        weeks = {p.item.week for p in late if not p.fixed}
+        late = _by_week(p for p in v.placed(worker.id) if p.item.late_night)
+        weeks = {week for week, items in late.items() if not all(p.fixed for p in items)}
         if not weeks:
             continue
         for start in range(min(weeks) - 15, max(weeks) + 1):
-            window = _weeks_window(start, 16)
-            inside = [p for p in late if p.item.week in window]
+            inside = [p for week in _weeks_window(start, 16) for p in late.get(week, ())]
             const = sum(1 for p in inside if p.fixed)
             terms = [(1, p.lit) for p in inside if p.lit is not None]
             dates = len({p.item.start_date for p in inside if not p.fixed})
@@ -408,8 +433,12 @@ def add_max_late_nights_16w(v: Variables) -> None:
 
 
 def _dates_around(v: Variables, placed: list[Placed], margin: int) -> list[date]:
+    """Dates within ``margin`` days of a candidate shift, clipped to the dates the worker's
+    items start on: a window holding a date without work is never judged, and a limit of a
+    year (a rule switched off) must not cost a year of dates."""
     candidates = [p.item.start_date for p in placed if not p.fixed]
-    first, last = min(candidates) - timedelta(days=margin), max(candidates) + timedelta(days=margin)
+    first = max(min(candidates) - timedelta(days=margin), placed[0].item.start_date)
+    last = min(max(candidates) + timedelta(days=margin), placed[-1].item.start_date)
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
@@ -425,6 +454,8 @@ def add_max_consecutive_shifts_with_night(v: Variables) -> None:
     for worker in v.active_workers():
         placed = v.placed(worker.id)
         dates = _dates_around(v, placed, limit)
+        if len(dates) <= limit:
+            continue  # no run of limit + 1 dates fits
         worked = {d: v.day_flag(worker.id, d, nights_only=False) for d in dates}
         night = {d: v.day_flag(worker.id, d, nights_only=True) for d in dates}
         for i in range(len(dates) - limit):
@@ -460,6 +491,8 @@ def add_rest_after_night_series(v: Variables) -> None:
     Source: ATW art. 5:9 (ATW-N5), szw.rijksopenheid.nl/152.
     """
     rest = v.scenario.rules.rest_after_night_series_minutes
+    if rest <= 0:
+        return
     for worker in v.active_workers():
         placed = v.placed(worker.id)
         starts = [p.item.start for p in placed]
@@ -507,6 +540,8 @@ def add_max_consecutive_nights(v: Variables) -> None:
             continue
         for limit, members in _night_limits(scenario_limit, org_limits, night_shifts):
             dates = _dates_around(v, placed, limit)
+            if len(dates) <= limit:
+                continue  # no series of limit + 1 nights fits
             night = {d: v.day_flag(worker.id, d, nights_only=True) for d in dates}
             for i in range(len(dates) - limit):
                 window = dates[i : i + limit + 1]
@@ -542,7 +577,7 @@ def add_contract_limits(v: Variables) -> None:
         contract = worker.contract
         if contract.max_minutes_per_week is None and contract.max_shifts_per_week is None:
             continue
-        _, terms = _minutes_by_week(v, worker.id)
+        _, terms = v.week_minutes(worker.id)
         for week, week_terms in terms.items():
             if contract.max_minutes_per_week is not None:
                 v.cap((worker.id, "minutes", (week,)), week_terms, 0, contract.max_minutes_per_week)

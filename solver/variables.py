@@ -7,8 +7,9 @@ work is not a variable: it enters every rule as a constant.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,16 +20,22 @@ from flexpool.model import Scenario, Worker
 from flexpool.timeline import Timeline, WorkItem
 
 
-@dataclass(frozen=True)
+def weighted(terms: Sequence[tuple[int, cp_model.IntVar]]) -> cp_model.LinearExpr:
+    """``sum(coef * lit)``, built in one call (a Python ``sum`` builds it term by term)."""
+    return cp_model.LinearExpr.weighted_sum([lit for _, lit in terms], [c for c, _ in terms])
+
+
+@dataclass(frozen=True, slots=True)
 class Placed:
     """A work item in one worker's week: a shift with its literal, or fixed work (``lit`` None)."""
 
     item: WorkItem
     lit: cp_model.IntVar | None
+    fixed: bool = field(init=False)
+    """``lit is None``, stored: every rule asks it of every item."""
 
-    @property
-    def fixed(self) -> bool:
-        return self.lit is None
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fixed", self.lit is None)
 
 
 @dataclass
@@ -45,6 +52,10 @@ class Variables:
     _day_vars: dict[tuple[str, str, date], cp_model.IntVar | int] = field(default_factory=dict)
     _placed: dict[str, list[Placed]] = field(default_factory=dict)
     _placed_by_day: dict[str, dict[date, list[Placed]]] = field(default_factory=dict)
+    _starts: dict[str, list[int]] = field(default_factory=dict)
+    _longest: dict[str, int] = field(default_factory=dict)
+    _week_minutes: dict[str, tuple[dict[int, int], dict[int, list[tuple[int, cp_model.IntVar]]]]] = field(
+        default_factory=dict)
     capacity: dict[str, int] = field(default_factory=dict)
     _caps: dict[tuple[object, ...], tuple[list[tuple[int, cp_model.IntVar]], int]] = field(
         default_factory=dict)
@@ -87,9 +98,45 @@ class Variables:
 
     def _build_placed(self, worker_id: str) -> list[Placed]:
         out = [Placed(self.timeline.shifts[s], self.x[worker_id, s]) for s in self.shifts_of(worker_id)]
-        out.extend(Placed(item, None) for item in self.timeline.fixed[worker_id])
+        memo = self.eligibility.model_facts  # fixed work is the same in every model
+        if ("fixed work", worker_id) not in memo:
+            memo["fixed work", worker_id] = [Placed(item, None) for item in self.timeline.fixed[worker_id]]
+        out.extend(memo["fixed work", worker_id])
         out.sort(key=lambda p: (p.item.start, p.item.end))
         return out
+
+    def starts(self, worker_id: str) -> list[int]:
+        """The start minute of each item of :meth:`placed`, in order, for bisection (cached)."""
+        if worker_id not in self._starts:
+            placed = self.placed(worker_id)
+            self._starts[worker_id] = [p.item.start for p in placed]
+            self._longest[worker_id] = max((p.item.end - p.item.start for p in placed), default=0)
+        return self._starts[worker_id]
+
+    def placed_between(self, worker_id: str, lo: int, hi: int) -> list[Placed]:
+        """The items of :meth:`placed` that overlap ``[lo, hi)``, in order, found by bisection."""
+        starts = self.starts(worker_id)
+        first = bisect_left(starts, lo - self._longest[worker_id])
+        return [p for p in self.placed(worker_id)[first:bisect_left(starts, hi)] if p.item.end > lo]
+
+    def placed_starting(self, worker_id: str, lo: int, hi: int) -> list[Placed]:
+        """The items of :meth:`placed` that start in ``[lo, hi)``, in order."""
+        starts = self.starts(worker_id)
+        return self.placed(worker_id)[bisect_left(starts, lo):bisect_left(starts, hi)]
+
+    def week_minutes(self, worker_id: str) -> tuple[dict[int, int], dict[int, list[tuple[int, cp_model.IntVar]]]]:
+        """Per calendar week: the fixed work's minutes, and ``(minutes, literal)`` of each shift
+        (cached; do not mutate)."""
+        if worker_id not in self._week_minutes:
+            fixed: dict[int, int] = defaultdict(int)
+            terms: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+            for p in self.placed(worker_id):
+                if p.lit is None:
+                    fixed[p.item.week] += p.item.work_minutes
+                else:
+                    terms[p.item.week].append((p.item.work_minutes, p.lit))
+            self._week_minutes[worker_id] = (dict(fixed), dict(terms))
+        return self._week_minutes[worker_id]
 
     def cap(self, key: tuple[object, ...], terms: list[tuple[int, cp_model.IntVar]], const: int,
             limit: int) -> None:
@@ -110,7 +157,7 @@ class Variables:
 
     def emit_caps(self) -> None:
         for terms, residual in self._caps.values():
-            self.model.add(sum(c * lit for c, lit in terms) <= residual)
+            self.model.add(weighted(terms) <= residual)
         self._caps.clear()
 
     def placed_by_day(self, worker_id: str) -> dict[date, list[Placed]]:

@@ -311,3 +311,19 @@ def test_scenario_max_consecutive_nights(limit: int, expected: int) -> None:
     s = scenario(rules={"max_consecutive_nights": limit},
                  shifts=week_of_shifts(*[(d, "23:00", d + 1, "07:00") for d in range(4)]))
     assert filled(s) == expected
+
+
+@pytest.mark.parametrize(("limit", "day_flags"), [(366, 0), (2, 3)])
+def test_day_flags_only_where_a_run_over_the_limit_fits(limit: int, day_flags: int) -> None:
+    """Two shifts a day on three dates: a run of more than ``limit`` dates needs a
+    "works that day" flag per date, but a limit of a year (the rule switched off, as
+    the peers' adapter does) must not cost the model a flag for every date."""
+    s = scenario(rules={"max_consecutive_shifts_with_night": limit},
+                 shifts=week_of_shifts(*[(d, t1, d, t2) for d in range(3)
+                                         for t1, t2 in (("07:00", "12:00"), ("17:00", "22:00"))]))
+    timeline = Timeline.of(s)
+    ctx = EligibilityContext(s, timeline)
+    model = cp_model.CpModel()
+    add_hard_rules(Variables.build(model, s, timeline, ctx, eligible_workers(ctx)))
+    names = [model.get_bool_var_from_proto_index(i).name for i in range(len(model.proto.variables))]
+    assert sum(name.startswith("D[") for name in names) == day_flags
