@@ -249,3 +249,39 @@ def test_a_fill_step_records_whether_it_was_proven() -> None:
     search.weights = {3: 1}
     assert search._step(set(), {"w1"}, time.monotonic() + 10, soft=False) == {("w1", "D0")}
     assert search._fill_proofs == [True]
+
+
+def test_wishes_groups_grow_after_a_proven_step_and_shrink_after_one_that_found_nothing() -> None:
+    """A step proven optimal adds a worker to the next wishes group, a step that found
+    no roster in its full time takes one away, an unproven step that found one keeps
+    the size; never below six workers nor above twice the group or the region per lane."""
+    search = search_over(region(120))
+    assert search.wish_size == search.group_size == 24
+    assert search.max_wish_size == 2 * search.group_size == 48  # 120 workers, 60 per lane
+
+    def after(*statuses: str) -> int:
+        search._wish_outcomes[:] = statuses
+        search._adapt_wish_size()
+        return search.wish_size
+
+    assert after("OPTIMAL", "OPTIMAL") == 26
+    assert after("UNKNOWN") == 25
+    assert after("FEASIBLE", "FEASIBLE") == 25
+    assert after("OPTIMAL", "UNKNOWN") == 25
+    assert not search._wish_outcomes
+    for _ in range(40):
+        after("UNKNOWN")
+    assert search.wish_size == neighbourhoods.MIN_GROUP_WORKERS
+    for _ in range(200):
+        after("OPTIMAL")
+    assert search.wish_size == search.max_wish_size
+
+
+def test_a_wishes_step_records_its_outcome_only_when_it_had_its_full_time() -> None:
+    """The group is judged by what its model allowed, not by a deadline that cut it short."""
+    search = search_over(generic_scenario([0], workers=[worker("w1", preferences={"shifts": {"D0": 10}})]))
+    search._step({("w1", "D0")}, {"w1"}, time.monotonic() + 10, soft=True)
+    assert search._wish_outcomes == ["OPTIMAL"]
+    search._wish_outcomes.clear()
+    search._step({("w1", "D0")}, {"w1"}, time.monotonic() + 0.5, soft=True)
+    assert search._wish_outcomes == []
