@@ -30,6 +30,15 @@ def day(d: int) -> str:
     return (date(2026, 11, 30) + timedelta(days=d)).isoformat()
 
 
+def hard_rule_variables(s: Scenario) -> list[str]:
+    """Names of every variable of the hard-rule model of ``s``."""
+    timeline = Timeline.of(s)
+    ctx = EligibilityContext(s, timeline)
+    model = cp_model.CpModel()
+    add_hard_rules(Variables.build(model, s, timeline, ctx, eligible_workers(ctx)))
+    return [model.get_bool_var_from_proto_index(i).name for i in range(len(model.proto.variables))]
+
+
 def week_of_shifts(*specs: tuple[int, str, int, str]) -> list[dict]:
     """Shifts from (start day, HH:MM, end day, HH:MM) tuples."""
     return [shift(f"{day(a)}T{t1}", f"{day(b)}T{t2}") for a, t1, b, t2 in specs]
@@ -164,11 +173,7 @@ def test_touching_shifts_get_a_join_literal_only_when_both_may_be_worked(per_day
     s = scenario(shifts=[shift(f"{day(0)}T09:00", f"{day(0)}T13:00", "a"),
                          shift(f"{day(0)}T13:00", f"{day(0)}T21:00", "b")],
                  rules={"max_shifts_per_day": per_day} if per_day else {})
-    timeline = Timeline.of(s)
-    ctx = EligibilityContext(s, timeline)
-    model = cp_model.CpModel()
-    add_hard_rules(Variables.build(model, s, timeline, ctx, eligible_workers(ctx)))
-    names = [model.get_bool_var_from_proto_index(i).name for i in range(len(model.proto.variables))]
+    names = hard_rule_variables(s)
     assert sum(name.startswith("joined[") for name in names) == join_literals
     assert filled(s) == (2 if per_day is None else 1)
 
@@ -321,9 +326,5 @@ def test_day_flags_only_where_a_run_over_the_limit_fits(limit: int, day_flags: i
     s = scenario(rules={"max_consecutive_shifts_with_night": limit},
                  shifts=week_of_shifts(*[(d, t1, d, t2) for d in range(3)
                                          for t1, t2 in (("07:00", "12:00"), ("17:00", "22:00"))]))
-    timeline = Timeline.of(s)
-    ctx = EligibilityContext(s, timeline)
-    model = cp_model.CpModel()
-    add_hard_rules(Variables.build(model, s, timeline, ctx, eligible_workers(ctx)))
-    names = [model.get_bool_var_from_proto_index(i).name for i in range(len(model.proto.variables))]
+    names = hard_rule_variables(s)
     assert sum(name.startswith("D[") for name in names) == day_flags
