@@ -54,6 +54,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TypeVar
 
 from ortools.sat.python import cp_model
 
@@ -64,6 +65,8 @@ from solver.objective import fill_by_priority, filled_by_level, soft_terms
 from solver.rules import add_hard_rules
 from solver.space import Pair, RosterSpace
 from solver.variables import Variables, solve_fixed
+
+T = TypeVar("T")
 
 GROUP_WORKERS, MIN_GROUP_WORKERS = 24, 6
 STEP_SECONDS = 1.0
@@ -94,6 +97,15 @@ class _Launch:
     base: set[Pair] = field(default_factory=set)
     merged_before: int = 0
     threads: int = 1
+
+
+def _taken(outcomes: list[T]) -> list[T]:
+    """The outcomes a list holds now, removed from it; one that a lane's thread appends
+    meanwhile stays for the next reading (a ``clear()`` after reading would lose it)."""
+    count = len(outcomes)
+    taken = outcomes[:count]
+    del outcomes[:count]
+    return taken
 
 
 def lexicographic_weights(caps: dict[int, int]) -> dict[int, int]:
@@ -201,7 +213,6 @@ class NeighbourhoodSearch(RosterSpace):
             level = launched.tag
             if len(self._fill_proofs) >= self.lanes:
                 self._adapt_fill_size()
-                self._fill_proofs.clear()
             if not gained:
                 misses[level] += 1
                 since_gain += 1
@@ -227,9 +238,10 @@ class NeighbourhoodSearch(RosterSpace):
         shrank to six, and Curtois 9 came out at 569, 559 and 442 (seeds 0-2; its
         priority-3 stage unproven in the first two) against 447 and 479 (proven) at
         a fixed size."""
-        if not self._fill_proofs or not self.windowed:
+        proofs = _taken(self._fill_proofs)
+        if not proofs or not self.windowed:
             return
-        factor = FILL_GROWTH if all(self._fill_proofs) else 1 / FILL_GROWTH
+        factor = FILL_GROWTH if all(proofs) else 1 / FILL_GROWTH
         self.fill_size = min(self.max_fill_size, max(MIN_GROUP_WORKERS, round(self.fill_size * factor)))
 
     def make_legal(self, roster: set[Pair], workers: list[str], deadline: float,
@@ -440,12 +452,11 @@ class NeighbourhoodSearch(RosterSpace):
         (26 of 55 proven) 33,341 and 32,982 on seeds 0-1: a group too small holds no
         trade worth making. Unlike fill steps, an unproven wishes step still gains,
         so only a step that found nothing shrinks the group."""
-        for status in self._wish_outcomes:
+        for status in _taken(self._wish_outcomes):
             if status == "OPTIMAL":
                 self.wish_size = min(self.max_wish_size, self.wish_size + 1)
             elif status == "UNKNOWN":
                 self.wish_size = max(MIN_GROUP_WORKERS, self.wish_size - 1)
-        self._wish_outcomes.clear()
 
     # ------------------------------------------------------------ neighbourhoods
 

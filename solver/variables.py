@@ -52,8 +52,7 @@ class Variables:
     _day_vars: dict[tuple[str, str, date], cp_model.IntVar | int] = field(default_factory=dict)
     _placed: dict[str, list[Placed]] = field(default_factory=dict)
     _placed_by_day: dict[str, dict[date, list[Placed]]] = field(default_factory=dict)
-    _starts: dict[str, list[int]] = field(default_factory=dict)
-    _longest: dict[str, int] = field(default_factory=dict)
+    _starts: dict[str, tuple[list[int], int]] = field(default_factory=dict)
     _week_minutes: dict[str, tuple[dict[int, int], dict[int, list[tuple[int, cp_model.IntVar]]]]] = field(
         default_factory=dict)
     capacity: dict[str, int] = field(default_factory=dict)
@@ -105,23 +104,24 @@ class Variables:
         out.sort(key=lambda p: (p.item.start, p.item.end))
         return out
 
-    def starts(self, worker_id: str) -> list[int]:
-        """The start minute of each item of :meth:`placed`, in order, for bisection (cached)."""
+    def _starts_and_longest(self, worker_id: str) -> tuple[list[int], int]:
+        """The start minute of each item of :meth:`placed`, in order, and the longest
+        item's length: what bisection by time needs (cached)."""
         if worker_id not in self._starts:
             placed = self.placed(worker_id)
-            self._starts[worker_id] = [p.item.start for p in placed]
-            self._longest[worker_id] = max((p.item.end - p.item.start for p in placed), default=0)
+            self._starts[worker_id] = ([p.item.start for p in placed],
+                                       max((p.item.end - p.item.start for p in placed), default=0))
         return self._starts[worker_id]
 
     def placed_between(self, worker_id: str, lo: int, hi: int) -> list[Placed]:
         """The items of :meth:`placed` that overlap ``[lo, hi)``, in order, found by bisection."""
-        starts = self.starts(worker_id)
-        first = bisect_left(starts, lo - self._longest[worker_id])
+        starts, longest = self._starts_and_longest(worker_id)
+        first = bisect_left(starts, lo - longest)
         return [p for p in self.placed(worker_id)[first:bisect_left(starts, hi)] if p.item.end > lo]
 
     def placed_starting(self, worker_id: str, lo: int, hi: int) -> list[Placed]:
         """The items of :meth:`placed` that start in ``[lo, hi)``, in order."""
-        starts = self.starts(worker_id)
+        starts, _ = self._starts_and_longest(worker_id)
         return self.placed(worker_id)[bisect_left(starts, lo):bisect_left(starts, hi)]
 
     def week_minutes(self, worker_id: str) -> tuple[dict[int, int], dict[int, list[tuple[int, cp_model.IntVar]]]]:

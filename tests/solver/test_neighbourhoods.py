@@ -285,3 +285,14 @@ def test_a_wishes_step_records_its_outcome_only_when_it_had_its_full_time() -> N
     search._wish_outcomes.clear()
     search._step({("w1", "D0")}, {"w1"}, time.monotonic() + 0.5, soft=True)
     assert search._wish_outcomes == []
+
+
+def test_outcomes_are_taken_without_losing_one_appended_later() -> None:
+    """A lane's thread appends a step's outcome while the main thread reads them: what
+    was read is removed, and what comes after stays for the next reading."""
+    outcomes = ["OPTIMAL", "UNKNOWN"]
+    assert neighbourhoods._taken(outcomes) == ["OPTIMAL", "UNKNOWN"]
+    assert outcomes == []
+    outcomes.append("FEASIBLE")
+    assert neighbourhoods._taken(outcomes) == ["FEASIBLE"]
+    assert neighbourhoods._taken(outcomes) == []
