@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
+from flexpool.checker import CheckContext, check_worker
+from solver.labelling import WorkerLabelling, kernel_ready, start_compiling
 from solver.objective import soft_terms
 from solver.rules import add_hard_rules
 from solver.space import Pair, RosterSpace
@@ -55,6 +57,7 @@ DIVE_ROUNDS = 3  # pricing rounds after each fix (not to convergence: a dive is 
 DIVE_FIX_SHARE = 0.1  # of the workers not fixed: patterns fixed at once when none is whole
 DIVE_ROOT_GAP = 1e-3  # with the wishes, a dive's root LP is close enough once Lasdon's bound is this near
 SHARED_TERM = "over-staffing"  # paid by a shift, so the master prices it, not a worker's pattern
+LABELLED_PATTERNS = 3  # cheapest patterns a labelling pricing offers per worker and round
 
 
 @dataclass(frozen=True)
@@ -79,11 +82,14 @@ class _Master:
 
 @dataclass
 class _Pricing:
-    """A worker's one-worker model, kept between rounds."""
+    """A worker's one-worker model, kept between rounds, and its labelling programme
+    (:mod:`solver.labelling`) while that prices it."""
 
     model: cp_model.CpModel
     v: Variables
     terms: list[cp_model.LinearExprT]
+    labelling: WorkerLabelling | None = None
+    best: frozenset[str] | None = None  # the last cheapest pattern the labelling found
 
 
 @dataclass
@@ -110,7 +116,10 @@ class ColumnGeneration(RosterSpace):
 
     def __post_init__(self) -> None:
         self.shifts = {s.id: s for s in self.scenario.shifts}
+        self._check_ctx = CheckContext.of(self.scenario, self.timeline)  # judges labelled patterns
         self._pricing = {w: self._pricing_model(w, sids) for w, sids in self.shifts_by_worker().items()}
+        if any(p.labelling is not None for p in self._pricing.values()):
+            start_compiling()
         self._known: set[tuple[str, frozenset[str]]] = set()
         self._incumbent: dict[str, frozenset[str]] = {}  # the last roster added, by worker
         # per shift: its headcount, and the most places beyond it
@@ -137,7 +146,11 @@ class ColumnGeneration(RosterSpace):
             if w == worker and (w, sid) in v.x:
                 model.add(v.x[w, sid] == 1)
         terms = [t.expr for t in soft_terms(v) if t.name != SHARED_TERM] if self.soft else []
-        return _Pricing(model, v, terms)
+        pricing = _Pricing(model, v, terms)
+        linear = _linear_costs(model, v, terms)
+        if linear is not None and not any(w == worker for w, _ in self.pinned):
+            pricing.labelling = WorkerLabelling.of(v, worker, *linear)
+        return pricing
 
     # ---------------------------------------------------------------- columns
 
@@ -384,6 +397,11 @@ class ColumnGeneration(RosterSpace):
         cost was proven, and a lower bound on it (thread-safe: only the worker's own
         model changes)."""
         p = self._pricing[worker]
+        if p.labelling is not None and kernel_ready():
+            labelled = self._price_by_labelling(p, prices, dual)
+            if labelled is not None:
+                return labelled
+            p.labelling = None  # its model holds a rule the programme leaves out: CP-SAT from now on
         p.model.clear_objective()
         priced = [(sid, prices.get(sid, 0.0)) for (_, sid) in p.v.x]
         p.model.minimize(sum(p.terms) - sum(price * p.v.x[worker, sid] for sid, price in priced if price))
@@ -405,6 +423,37 @@ class ColumnGeneration(RosterSpace):
         if status == cp_model.INFEASIBLE:  # no legal pattern at all: none prices in
             return found, True, math.inf
         return found, status == cp_model.OPTIMAL, solver.best_objective_bound - dual
+
+    def _price_by_labelling(self, p: _Pricing, prices: dict[str, float],
+                            dual: float) -> tuple[list[Pattern], bool, float] | None:
+        """:meth:`_price` by the worker's labelling programme: its cheapest patterns
+        of negative reduced cost, proven least when the cheapest is legal (flexpool's
+        checker judges every rule, those the programme leaves out too; the
+        programme's cost is a lower bound, see :mod:`solver.labelling`); None when
+        it is not (then CP-SAT prices)."""
+        labelling = p.labelling
+        assert labelling is not None
+        at_most = dual - labelling.offset  # a reduced cost of 0 at most
+        if p.best is not None:  # no dearer than the last cheapest, which is still legal
+            at_most = min(at_most, labelling.cost(p.best, prices))
+        cheapest = labelling.cheapest(prices, LABELLED_PATTERNS, at_most)
+        if cheapest is None:
+            return None
+        if not cheapest:  # every pattern's reduced cost is above 0
+            return [], True, 0.0
+        found: list[Pattern] = []
+        for rank, (value, shifts) in enumerate(cheapest):
+            reduced = labelling.offset + value - dual
+            if rank and reduced >= -REDUCED_COST_EPS:
+                break
+            legal = not check_worker(self._check_ctx, labelling.worker, shifts)
+            if rank == 0 and not legal:
+                return None
+            if rank == 0:
+                p.best = shifts
+            if legal and reduced < -REDUCED_COST_EPS:
+                found.append(Pattern(labelling.worker, shifts, labelling.penalty(shifts)))
+        return found, True, labelling.offset + cheapest[0][0] - dual
 
     def _solve_master_lp(self) -> _Master | None:
         lp = pywraplp.Solver.CreateSolver("GLOP")
@@ -493,6 +542,24 @@ class ColumnGeneration(RosterSpace):
         for sid, n in count.items():
             total += self._over_cost[sid] * max(0, n - self.shifts[sid].headcount)
         return total
+
+
+def _linear_costs(model: cp_model.CpModel, v: Variables,
+                  terms: list[cp_model.LinearExprT]) -> tuple[float, dict[str, float]] | None:
+    """The soft terms as a constant and a cost per shift of the worker, read off the
+    model's objective; None when they are not linear in the worker's shifts alone."""
+    if not terms:
+        return 0.0, {}
+    shift_of = {lit.index: sid for (_, sid), lit in v.x.items()}
+    model.minimize(sum(terms))
+    objective = model.proto.objective
+    try:
+        if any(i not in shift_of for i in objective.vars):
+            return None
+        return objective.offset, {shift_of[i]: float(c) for i, c in zip(objective.vars, objective.coeffs,
+                                                                         strict=True)}
+    finally:
+        model.clear_objective()
 
 
 def whole_bound(value: float) -> int:

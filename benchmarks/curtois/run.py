@@ -66,13 +66,13 @@ class _Clock:
 
 def engine_version() -> str:
     """A short hash of the solver's staging code (``solve.py``, ``neighbourhoods.py``,
-    ``columns.py``, ``construct.py``, ``greedy.py``), the objective and the model's
+    ``columns.py`` and its labelling pricer, ``construct.py``, ``greedy.py``), the objective and the model's
     variables and rules (how fast a model builds changes how far a search gets), so
     rows measured with different engine versions can be told apart."""
     root = HERE.parents[1] / "solver"
     digest = hashlib.sha256()
     for name in ("solve.py", "neighbourhoods.py", "columns.py", "construct.py", "greedy.py", "objective.py",
-                 "generic_rules.py", "rules.py", "variables.py"):
+                 "generic_rules.py", "rules.py", "variables.py", "labelling.py", "labelling_kernel.py"):
         digest.update((root / name).read_bytes())
     return digest.hexdigest()[:8]
 
