@@ -131,7 +131,8 @@ class WorkerLabelling:
         run_radix = max(max_run, min_off, min_run) + 1
         weekend_radix = rules.max_weekends + 1 if track_weekends else 1
         radices = np.array([rules.max_shifts_by_label[name] + 1 for name in counted] or [1], np.int64)
-        key_space = (len(labels) + 1) * run_radix * 2 * (max_units + 1) * weekend_radix * int(np.prod(radices))
+        key_space = (len(labels) + 1) * run_radix * 2 * (max_units + 1) * weekend_radix * math.prod(
+            rules.max_shifts_by_label[name] + 1 for name in counted)  # Python integers: no overflow
         if key_space >= KEY_LIMIT or len(counted) > MAX_COUNTED:
             return None
         return cls(

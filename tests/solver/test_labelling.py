@@ -16,7 +16,7 @@ from flexpool.model import Scenario
 from flexpool.timeline import Timeline
 from solver.columns import REDUCED_COST_EPS, ColumnGeneration
 from solver.labelling import kernel_ready, start_compiling
-from tests.builders import worker
+from tests.builders import scenario, worker
 from tests.generic_builders import LOOSE_RULES, day_shift, generic_scenario
 
 ONLY_WISHES = {"avoid": 0, "prefer": 0, "shift_kind": 0, "organisation": 0, "target_hours": 0,
@@ -131,6 +131,19 @@ def test_one_shift_a_day_by_rule_makes_them_one_state_a_day() -> None:
 def test_soft_terms_not_linear_in_the_shifts_have_no_programme() -> None:
     """Weekend fairness squares a count: not a cost per shift."""
     s = generic_scenario(weights={**ONLY_WISHES, "weekend_fairness": 4})
+    assert columns_for(s)._pricing["w1"].labelling is None
+
+
+def test_a_state_space_too_large_to_index_has_no_programme() -> None:
+    """Sixteen labels a day for three weeks, each capped at 15: their counts alone take
+    16^16 = 2^64 keys, beyond a 64-bit key (a product in 64-bit integers would wrap to
+    0), so CP-SAT prices."""
+    shifts = [day_shift(d, f"K{k}", "08:00", "16:00") for d in range(21) for k in range(16)]
+    for s in shifts:
+        s["id"] = f"{s['label']}-{s['id']}"
+    caps = {f"K{k}": 15 for k in range(16)}
+    s = scenario(horizon=("2026-11-30", "2026-12-20"), rules=LOOSE_RULES, shifts=shifts, weights=ONLY_WISHES,
+                 workers=[worker("w1", work_rules={"max_shifts_by_label": caps})])
     assert columns_for(s)._pricing["w1"].labelling is None
 
 
