@@ -149,7 +149,7 @@ class ColumnGeneration(RosterSpace):
         pricing = _Pricing(model, v, terms)
         linear = _linear_costs(model, v, terms)
         if linear is not None and not any(w == worker for w, _ in self.pinned):
-            pricing.labelling = WorkerLabelling.of(v, worker, *linear)
+            pricing.labelling = WorkerLabelling.of(v, self._check_ctx.workers[worker], *linear)
         return pricing
 
     # ---------------------------------------------------------------- columns
@@ -401,7 +401,7 @@ class ColumnGeneration(RosterSpace):
             labelled = self._price_by_labelling(p, prices, dual)
             if labelled is not None:
                 return labelled
-            p.labelling = None  # its model holds a rule the programme leaves out: CP-SAT from now on
+            p.labelling = None  # a rule the programme leaves out, or too many states: CP-SAT from now on
         p.model.clear_objective()
         priced = [(sid, prices.get(sid, 0.0)) for (_, sid) in p.v.x]
         p.model.minimize(sum(p.terms) - sum(price * p.v.x[worker, sid] for sid, price in priced if price))

@@ -43,6 +43,7 @@ from datetime import timedelta
 
 import numpy as np
 
+from flexpool.model import Worker
 from solver.variables import Variables
 
 TABLE_BITS = 20  # hash table of 2^20 slots per day
@@ -77,10 +78,10 @@ class WorkerLabelling:
     rules: np.ndarray  # min_off, min_run, max_run, max_weekends, max_units, min_units, radices of the rest
 
     @classmethod
-    def of(cls, v: Variables, worker_id: str, offset: float, soft: dict[str, float]) -> WorkerLabelling | None:
-        """The programme for ``worker_id``'s model in ``v`` (unpinned) whose soft terms
-        are ``offset`` plus each shift's cost in ``soft``, or None when it cannot price it."""
-        placed = v.placed(worker_id)
+    def of(cls, v: Variables, worker: Worker, offset: float, soft: dict[str, float]) -> WorkerLabelling | None:
+        """The programme for ``worker``'s model in ``v`` (unpinned) whose soft terms are
+        ``offset`` plus each shift's cost in ``soft``, or None when it cannot price it."""
+        placed = v.placed(worker.id)
         if any(p.fixed for p in placed):
             return None
         dates = v.scenario.horizon.dates
@@ -95,7 +96,6 @@ class WorkerLabelling:
         if not one_a_day and any(max(items[s].start for s in ss) >= min(items[s].end for s in ss)
                                  for ss in by_day.values()):
             return None  # two shifts of one date may both be worked: not one state a day
-        worker = next(w for w in v.scenario.workers if w.id == worker_id)
         rules = worker.work_rules
         labels = sorted({items[s].label for s in items}
                         | {x for pair in v.scenario.rules.forbidden_successions for x in pair})
@@ -136,7 +136,7 @@ class WorkerLabelling:
         if key_space >= KEY_LIMIT or len(counted) > MAX_COUNTED:
             return None
         return cls(
-            worker_id, offset, soft, shift_ids, day_start,
+            worker.id, offset, soft, shift_ids, day_start,
             np.array([label_index[items[s].label] for s in shift_ids], np.int64),
             np.array([m // unit if track_minutes else 0 for m in minutes], np.int64),
             np.array([slot_of.get(items[s].label, -1) for s in shift_ids], np.int64),
@@ -174,24 +174,29 @@ class WorkerLabelling:
         kernel = _kernel
         if kernel is None:
             return None
-        found = kernel(self.day_start, self.label, self.units, self.slot, cost, self.forbidden, self.caps,
-                       self.radices, self.saturday, self.sunday, self.rules, most, threshold, self.bound_by_units,
-                       *_buffers())
-        count, values, choices = found
+        buffers = _take_buffers()
+        try:
+            count, values, choices = kernel(
+                self.day_start, self.label, self.units, self.slot, cost, self.forbidden, self.caps, self.radices,
+                self.saturday, self.sunday, self.rules, most, threshold, self.bound_by_units, *buffers)
+        finally:
+            _spare_buffers.append(buffers)
         if count == GAVE_UP:
             return None
         return [(float(values[k]), frozenset(self.shift_ids[c] for c in choices[k] if c >= 0))
                 for k in range(count)]
 
 
-_local = threading.local()
+_spare_buffers: list[tuple[np.ndarray, ...]] = []  # one set per call running at once, kept between calls
 
 
-def _buffers() -> tuple[np.ndarray, ...]:
-    """Per thread: the hash table (empty between calls) and the label arrays."""
-    if not hasattr(_local, "buffers"):
-        _local.buffers = _make_buffers(1 << TABLE_BITS, LAYER_STATES, TOTAL_STATES)
-    return _local.buffers
+def _take_buffers() -> tuple[np.ndarray, ...]:
+    """A spare set of the hash table (empty between calls) and the label arrays, or a new
+    one: pricing threads come and go with each round's pool, the buffers stay."""
+    try:
+        return _spare_buffers.pop()  # list.pop and append are atomic under the GIL
+    except IndexError:
+        return _make_buffers(1 << TABLE_BITS, LAYER_STATES, TOTAL_STATES)
 
 
 def _make_buffers(table: int, layer: int, total: int) -> tuple[np.ndarray, ...]:
