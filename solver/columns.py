@@ -37,11 +37,11 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from flexpool.checker import CheckContext, check_worker
 from solver.labelling import WorkerLabelling, kernel_ready, start_compiling
+from solver.master_lp import INTEGRAL_EPS, MasterLP, MasterSolution
 from solver.objective import soft_terms
 from solver.rules import add_hard_rules
 from solver.space import Pair, RosterSpace
@@ -51,7 +51,6 @@ PRICING_SECONDS = 0.5  # per worker and round; the least reduced cost is usually
 PRICING_RETRY_FACTOR, PRICING_RETRY_SECONDS = 4, 8.0  # a worker left unproven: priced again, longer
 REDUCED_COST_EPS = 1e-6
 BOUND_EPS = 1e-4  # a bound this close above an integer rounds down to it (GLOP's and CP-SAT's float tolerances)
-INTEGRAL_EPS = 1e-6
 FINISH_SHARE = 0.15  # of a dive's time, kept for an integer master when the dive runs short
 DIVE_ROUNDS = 3  # pricing rounds after each fix (not to convergence: a dive is a heuristic)
 DIVE_FIX_SHARE = 0.1  # of the workers not fixed: patterns fixed at once when none is whole
@@ -67,17 +66,6 @@ class Pattern:
     worker: str
     shifts: frozenset[str]
     penalty: int
-
-
-@dataclass(frozen=True)
-class _Master:
-    """A solved master LP: prices of the places, each worker's dual, its value, and
-    the share of every pattern in use (``(worker, index)``)."""
-
-    prices: dict[str, float]
-    worker_duals: dict[str, float]
-    value: float
-    shares: dict[tuple[str, int], float]
 
 
 @dataclass
@@ -130,7 +118,11 @@ class ColumnGeneration(RosterSpace):
             self._over_cost[sid] * extra[sid] for sid in self.shifts)
         self.fill_weight = {sid: self.level_weights.get(sh.priority, 0) * (soft_range + 1)
                             for sid, sh in self.shifts.items() if heads[sid]}
-        self._no_pattern_cost = 2 * (soft_range + 1 + sum(w * heads[sid] for sid, w in self.fill_weight.items()))
+        self._master = MasterLP(
+            heads=heads, extra=extra, fill_weight=self.fill_weight, over_cost=self._over_cost,
+            priority={sid: sh.priority for sid, sh in self.shifts.items()}, workers=list(self._pricing),
+            open_caps=self.open_caps, bounded=self.soft,
+            no_pattern_cost=2 * (soft_range + 1 + sum(w * heads[sid] for sid, w in self.fill_weight.items())))
 
     @property
     def largest_weight(self) -> int:
@@ -178,6 +170,7 @@ class ColumnGeneration(RosterSpace):
             return False
         self._known.add(key)
         self.patterns.setdefault(pattern.worker, []).append(pattern)
+        self._master.add(pattern.worker, pattern.shifts, pattern.penalty)
         return True
 
     def _penalty_of(self, worker: str, shifts: set[str]) -> int | None:
@@ -190,7 +183,7 @@ class ColumnGeneration(RosterSpace):
     # ---------------------------------------------------------------- rounds
 
     def generate(self, deadline: float, max_rounds: int | None = None,
-                 close_enough: float = 0.0) -> _Master | None:
+                 close_enough: float = 0.0) -> MasterSolution | None:
         """Price patterns in until none has a negative reduced cost, ``max_rounds``
         rounds, the deadline, or (``close_enough`` > 0) until Lasdon's bound (see
         :meth:`least_open`) is within that share of the LP's value; the last master
@@ -238,7 +231,7 @@ class ColumnGeneration(RosterSpace):
         """
         self.fixed.clear()
         finish = FINISH_SHARE * max(0.0, deadline - time.monotonic())
-        master: _Master | None = None
+        master: MasterSolution | None = None
         try:
             while time.monotonic() < deadline - finish:
                 master = (self.generate(deadline - finish, DIVE_ROUNDS) if self.fixed
@@ -314,7 +307,8 @@ class ColumnGeneration(RosterSpace):
                     return None  # pricing ran out of time before it found or excluded a better pattern
         return None
 
-    def _integer_master(self, seconds: float, master: _Master | None, floor: int | None = None) -> set[Pair] | None:
+    def _integer_master(self, seconds: float, master: MasterSolution | None,
+                        floor: int | None = None) -> set[Pair] | None:
         """One known pattern per worker (fixed workers keep theirs), the cheapest mix
         CP-SAT finds in ``seconds``; hinted with the patterns the LP used most or, when
         nothing is fixed, with the roster added last (a legal roster CP-SAT can start
@@ -364,7 +358,7 @@ class ColumnGeneration(RosterSpace):
         return {(worker, sid) for worker, picks in options.items() for lit, pattern in picks
                 if solver.boolean_value(lit) for sid in pattern.shifts}
 
-    def _price_round(self, pool: ThreadPoolExecutor, order: list[str], master: _Master,
+    def _price_round(self, pool: ThreadPoolExecutor, order: list[str], master: MasterSolution,
                      deadline: float) -> tuple[int, list[tuple[bool, float]]]:
         """Price every worker of ``order`` against ``master``, ``workers`` at a time; the
         patterns added and, per worker, whether its least reduced cost was proven and a
@@ -455,73 +449,11 @@ class ColumnGeneration(RosterSpace):
                 found.append(Pattern(labelling.worker, shifts, labelling.penalty(shifts)))
         return found, True, labelling.offset + cheapest[0][0] - dual
 
-    def _solve_master_lp(self) -> _Master | None:
-        lp = pywraplp.Solver.CreateSolver("GLOP")
-        heads, extra = self._heads, self._extra
-        cover = {sid: lp.Constraint(heads[sid], heads[sid], f"cover[{sid}]") for sid in self.shifts}
-        objective = lp.Objective()
-        caps = self._open_cap_rows(lp, objective)
-        for sid, row in cover.items():
-            if heads[sid]:
-                open_var = lp.NumVar(0, heads[sid], f"open[{sid}]")
-                row.SetCoefficient(open_var, 1)
-                objective.SetCoefficient(open_var, self.fill_weight.get(sid, 0))
-                if self.shifts[sid].priority in caps:
-                    caps[self.shifts[sid].priority].SetCoefficient(open_var, 1)
-            if extra[sid]:
-                over = lp.NumVar(0, extra[sid], f"over[{sid}]")
-                row.SetCoefficient(over, -1)
-                objective.SetCoefficient(over, self._over_cost[sid])
-        choose, shares = {}, {}
-        for worker in self._pricing:
-            choose[worker] = lp.Constraint(1, 1, f"one[{worker}]")
-            if not self.soft or not self.patterns.get(worker):
-                # no pattern yet (the empty part may break a minimum), or none that fits with
-                # the others' (counting open places only, no start roster need be known): an
-                # artificial one, dearer than any roster, keeps the LP feasible
-                artificial = lp.NumVar(0, 1 if self.soft else lp.infinity(), f"none[{worker}]")
-                choose[worker].SetCoefficient(artificial, 1)
-                objective.SetCoefficient(artificial, self._no_pattern_cost)
-        for worker, patterns in self.patterns.items():
-            for i, pattern in enumerate(patterns):
-                if worker in self.fixed and pattern is not self.fixed[worker]:
-                    continue
-                # counting open places, no upper bound (the worker's row keeps it at most 1): a
-                # bound's dual would hide from the prices what a pattern at 1 is worth, and
-                # Lasdon's bound needs the prices whole. The dive keeps the bound: without it,
-                # Curtois Instance14's dive found no roster in the two runs whose stages were
-                # printed; with it, it found one in each of three.
-                lam = shares[worker, i] = lp.NumVar(0, 1 if self.soft else lp.infinity(), f"lam[{worker},{i}]")
-                choose[worker].SetCoefficient(lam, 1)
-                objective.SetCoefficient(lam, pattern.penalty)
-                for sid in pattern.shifts:
-                    cover[sid].SetCoefficient(lam, 1)
-        objective.SetMinimization()
-        if lp.Solve() != pywraplp.Solver.OPTIMAL:  # (numerically troubled; the dive gives up)
-            return None
-        return _Master(prices={sid: row.dual_value() for sid, row in cover.items()},
-                       worker_duals={w: row.dual_value() for w, row in choose.items()},
-                       value=objective.Value(),
-                       shares={k: lam.solution_value() for k, lam in shares.items()
-                               if lam.solution_value() > INTEGRAL_EPS})
-
-    def _open_cap_rows(self, lp: pywraplp.Solver, objective: pywraplp.Objective) -> dict[int, pywraplp.Constraint]:
-        """Rows keeping each capped level's open places within ``open_caps``.
-
-        A row may be broken at a cost dearer than leaving every slot open, so the LP
-        stays feasible before patterns that meet it are known. Lasdon's bound then
-        bounds the open places plus that cost; a roster within the caps pays none, so
-        for such rosters it bounds the open places alone (``benchmarks.law_bound``:
-        the most any roster fills once the top levels are filled as the spec ranks
-        them). Patterns take no part in these rows: pricing is unchanged."""
-        breach_cost = 1 + sum(w * self._heads[sid] for sid, w in self.fill_weight.items())
-        rows = {}
-        for level, cap in self.open_caps.items():
-            rows[level] = lp.Constraint(-lp.infinity(), cap, f"open_cap[{level}]")
-            breach = lp.NumVar(0, lp.infinity(), f"open_cap_breach[{level}]")
-            rows[level].SetCoefficient(breach, -1)
-            objective.SetCoefficient(breach, breach_cost)
-        return rows
+    def _solve_master_lp(self) -> MasterSolution | None:
+        """The master LP over the known patterns (a fixed worker's own only)."""
+        self._master.restrict({w: next(i for i, p in enumerate(self.patterns[w]) if p is pattern)
+                               for w, pattern in self.fixed.items()})
+        return self._master.solve()
 
     # ---------------------------------------------------------------- cost
 

@@ -1,0 +1,83 @@
+"""The master LP kept between rounds answers as one built afresh (solver/master_lp.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from solver.master_lp import MasterLP
+
+HEADS = {"mon": 1, "tue": 1, "wed": 2}
+PATTERNS = [  # (worker, shifts, penalty)
+    ("ann", {"mon"}, 0),
+    ("bob", {"tue", "wed"}, 3),
+    ("ann", {"mon", "wed"}, 5),
+    ("bob", {"wed"}, 0),
+    ("cas", {"tue"}, 1),
+    ("cas", {"mon", "tue", "wed"}, 9),
+]
+
+
+def master(bounded: bool = True) -> MasterLP:
+    return MasterLP(heads=HEADS, extra={"mon": 0, "tue": 0, "wed": 1}, fill_weight=dict.fromkeys(HEADS, 100),
+                    over_cost={"mon": 0, "tue": 0, "wed": 7}, priority=dict.fromkeys(HEADS, 3),
+                    workers=["ann", "bob", "cas"], open_caps={}, no_pattern_cost=10_000, bounded=bounded)
+
+
+def built_at_once(patterns: list[tuple[str, set[str], int]], bounded: bool = True) -> MasterLP:
+    lp = master(bounded)
+    for worker, shifts, penalty in patterns:
+        lp.add(worker, frozenset(shifts), penalty)
+    return lp
+
+
+@pytest.mark.parametrize("bounded", [True, False])
+def test_patterns_added_between_solves_give_the_lp_built_at_once(bounded: bool) -> None:
+    growing = master(bounded)
+    for count, (worker, shifts, penalty) in enumerate(PATTERNS, start=1):
+        growing.add(worker, frozenset(shifts), penalty)
+        grown, fresh = growing.solve(), built_at_once(PATTERNS[:count], bounded).solve()
+        assert grown is not None and fresh is not None
+        assert grown.value == pytest.approx(fresh.value)
+
+
+def test_all_patterns_together_cover_every_place_at_the_least_penalty() -> None:
+    solution = built_at_once(PATTERNS).solve()
+    assert solution is not None
+    # ann {mon, wed} (5), bob {wed} (0), cas {tue} (1): every place filled; cas must take a
+    # pattern, and a second worker on tue has no place (no over-staffing there)
+    assert solution.value == pytest.approx(6)
+    assert solution.shares == {("ann", 1): pytest.approx(1), ("bob", 1): pytest.approx(1), ("cas", 0): pytest.approx(1)}
+
+
+def test_a_fixed_worker_keeps_only_the_fixed_pattern_and_gets_all_back_when_released() -> None:
+    lp = built_at_once(PATTERNS)
+    free = lp.solve()
+    lp.restrict({"ann": 0})  # ann works Monday only
+    fixed = lp.solve()
+    only_that = built_at_once([p for p in PATTERNS if p[0] != "ann"] + [PATTERNS[0]]).solve()
+    assert fixed is not None and only_that is not None and free is not None
+    assert fixed.value == pytest.approx(only_that.value)
+    assert fixed.value > free.value
+    assert all(worker != "ann" or index == 0 for worker, index in fixed.shares)
+    lp.restrict({})
+    released = lp.solve()
+    assert released is not None and released.value == pytest.approx(free.value)
+
+
+def test_a_pattern_added_to_a_fixed_worker_stays_out_of_play_until_released() -> None:
+    lp = built_at_once(PATTERNS[:2])
+    lp.restrict({"ann": 0})
+    lp.add("ann", frozenset({"mon", "wed"}), 0)  # would fill a place of wed for free
+    fixed = lp.solve()
+    lp.restrict({})
+    released = lp.solve()
+    assert fixed is not None and released is not None
+    assert ("ann", 1) not in fixed.shares
+    assert released.value == pytest.approx(fixed.value - 100)
+
+
+def test_a_worker_without_patterns_is_priced_by_the_artificial_column() -> None:
+    solution = master().solve()
+    assert solution is not None
+    assert solution.value == pytest.approx(3 * 10_000 + 100 * sum(HEADS.values()))
+    assert solution.prices == {sid: pytest.approx(100) for sid in HEADS}
