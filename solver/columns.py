@@ -299,6 +299,8 @@ class ColumnGeneration(RosterSpace):
                 ceiling = whole_bound(master.value)
                 added, least = self._price_round(pool, order, master, deadline)
                 lower = master.value + sum(min(0.0, low) for _, low in least)
+                if math.isinf(lower):  # the deadline cut the round short
+                    return None
                 self.open_floor = max(self.open_floor, lower)
                 if whole_bound(lower) >= ceiling:
                     return ceiling
@@ -369,8 +371,12 @@ class ColumnGeneration(RosterSpace):
         within ``PRICING_RETRY_SECONDS``: a round that finds nothing proves the LP only if
         every worker is proven (Curtois Instance9: two runs in three stopped after 19-20
         rounds with one or two workers unproven at 0.5 s, so the LP's value bounded
-        nothing and the fill bound by patterns was not tried)."""
+        nothing and the fill bound by patterns was not tried). Workers whose turn comes
+        after the deadline are not priced (no pattern, no bound): a labelling programme
+        takes no time limit, and Curtois Instance13's first round took 42 s."""
         def price(worker: str, seconds: float) -> tuple[list[Pattern], bool, float]:
+            if time.monotonic() >= deadline:  # past it, the round is cut short: nothing known
+                return [], False, -math.inf
             return self._price(worker, master.prices, master.worker_duals.get(worker, 0.0), deadline, seconds)
 
         priced = dict(zip(order, pool.map(lambda w: price(w, PRICING_SECONDS), order), strict=True))

@@ -81,6 +81,8 @@ RESERVE_SECONDS_PER_PAIR, MIN_RESERVE_SECONDS = 1e-5, 2.0  # what those take (Cu
 MIN_STAGE_SECONDS, MIN_LARGE_STAGE_SECONDS = 0.1, 5.0
 HINT_COMPLETION_SECONDS = 5.0  # a whole large model needs seconds to presolve
 PATTERN_MODEL_VARIABLES = EXACT_MODEL_VARIABLES  # up to this, a column-generation dive first
+PROBED_PATTERN_VARIABLES = 2 * EXACT_MODEL_VARIABLES  # up to this, a dive when its first pricing round is quick
+PROBE_ROUND_SHARE = 0.1  # of a dive's time, at most, for that round (_pricing_is_quick)
 PATTERN_SHARE = 0.5  # of the time left, at most, for a dive
 SOFT_DIVE_WITHIN = 0.15  # of the time limit: a fill dive quicker than this is followed by the wishes' dive
 FILL_BOUND_SHARE = 0.25  # of the time left then, at most, for proving the levels' fill by patterns
@@ -277,8 +279,8 @@ def solve(scenario: Scenario, config: SolverConfig | None = None) -> SolveResult
     # the greedy start cannot meet minimum rules: repair worker by worker
     unrepaired = _make_legal(run, search, check_ctx, illegal) if illegal else []
     proven: dict[int, int] = {}
-    if whole and not unrepaired and len(v.x) <= PATTERN_MODEL_VARIABLES:
-        proven = _dive_patterns(run, search, levels, caps)
+    if whole and not unrepaired and len(v.x) <= PROBED_PATTERN_VARIABLES:
+        proven = _dive_patterns(run, search, levels, caps, probe=len(v.x) > PATTERN_MODEL_VARIABLES)
     if fill and len(v.x) > EXACT_MODEL_VARIABLES and search.windowed and not unrepaired:
         _fill_first(run, search, caps)
     if fill or not rules_are_monotone(scenario):
@@ -355,7 +357,7 @@ def _make_legal(run: _Run, search: NeighbourhoodSearch, check_ctx: CheckContext,
 
 
 def _dive_patterns(run: _Run, search: NeighbourhoodSearch, levels: list[int],
-                   caps: dict[int, int]) -> dict[int, int]:
+                   caps: dict[int, int], probe: bool = False) -> dict[int, int]:
     """Rosters of one work pattern per worker by column generation (:mod:`solver.columns`),
     in two dives, each kept when it beats the roster so far; returns the top level's
     fill proven on the way (empty when the fill LP did not converge).
@@ -383,12 +385,17 @@ def _dive_patterns(run: _Run, search: NeighbourhoodSearch, levels: list[int],
     Where the fill LP did not converge, a fill bound by patterns did not pay for its
     time in the runs measured: on Curtois Instance14 (no convergence in the dive's
     29 s) six runs with the bound ended at 1,441-1,870, nine without at 1,307-1,753
-    (thin evidence against that spread)."""
+    (thin evidence against that spread).
+
+    With ``probe`` (models above ``PATTERN_MODEL_VARIABLES`` pairs) the dives come
+    only when one pricing round of the fill LP is quick (:func:`_pricing_is_quick`)."""
     began = time.monotonic()
     wishes = _columns(run, search, soft=True)
     if wishes.largest_weight > PATTERN_MAX_WEIGHT:
         return {}
     filling = _columns(run, search, soft=False)
+    if probe and not _pricing_is_quick(run, filling):
+        return {}
     _dive(run, search, filling)
     proven: dict[int, int] = {}
     if filling.lp_bound is not None and levels:
@@ -401,6 +408,29 @@ def _dive_patterns(run: _Run, search: NeighbourhoodSearch, levels: list[int],
     if time.monotonic() - began < SOFT_DIVE_WITHIN * run.config.time_limit_s:
         _dive(run, search, wishes)
     return proven
+
+
+def _pricing_is_quick(run: _Run, columns: ColumnGeneration) -> bool:
+    """Whether one pricing round of ``columns`` ends within ``PROBE_ROUND_SHARE`` of a
+    dive's time (``PATTERN_SHARE`` of the time left). A root LP takes 40-70 rounds
+    and the first round is the slowest (about twice the later ones), so a slower
+    round leaves a dive no time to get anywhere. The round's patterns stay in
+    ``columns``; the probe is a stage of its own.
+
+    Curtois, fill LP, first five rounds (``/tmp`` driver): Instance12 (15,600 pairs,
+    28 days) 0.5, then 0.6-0.8 s; in 60 s runs its dives then brought 40-41 open
+    places (the fill bound is 40) and 4,512-4,633, where the neighbourhoods alone
+    left 57 and 6,239 in the table. Instance19 (15,200 pairs, 84 days) 10.7, then
+    4.0-5.5 s; its fill dive found no roster in 24 s and that run ended at 8,075,
+    against 6,881 in the table. Instance13 (56,160 pairs, above the probe) 42 s."""
+    began = time.monotonic()
+    budget = run.remaining() * PATTERN_SHARE * PROBE_ROUND_SHARE
+    columns.generate(began + budget, max_rounds=1)
+    seconds = time.monotonic() - began
+    quick = seconds <= budget
+    run.stages.append({"stage": "patterns: probe", "status": "QUICK" if quick else "SLOW",
+                       "seconds": round(seconds, 2), "budget": round(budget, 2)})
+    return quick
 
 
 def _columns(run: _Run, search: NeighbourhoodSearch, *, soft: bool,

@@ -3,8 +3,10 @@ priced against a master LP whose value bounds every roster from below."""
 
 from __future__ import annotations
 
+import importlib
 import math
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from ortools.sat.python import cp_model
@@ -256,3 +258,29 @@ def test_the_wishes_stage_reports_its_progress() -> None:
     wishes = [p for p in reports if p.stage == "preferences"]
     assert wishes
     assert {p.filled for p in wishes} == {3}
+
+
+@pytest.mark.parametrize(("round_share", "dives"), [(1.0, True), (0.0, False)])
+def test_a_model_above_the_dive_size_dives_only_when_a_pricing_round_is_quick(
+        monkeypatch: pytest.MonkeyPatch, round_share: float, dives: bool) -> None:
+    """Above ``PATTERN_MODEL_VARIABLES`` pairs one pricing round is timed first: a
+    dive whose rounds are slow would only take time from the level stages."""
+    staging = importlib.import_module("solver.solve")
+    monkeypatch.setattr(staging, "PATTERN_MODEL_VARIABLES", 0)
+    monkeypatch.setattr(staging, "PROBE_ROUND_SHARE", round_share)
+    stages = {st["stage"]: st for st in solve(two_workers(), CONFIG).stages}
+    assert stages["patterns: probe"]["status"] == ("QUICK" if dives else "SLOW")
+    assert ("patterns: fill" in stages) == dives
+
+
+def test_a_round_past_its_deadline_prices_no_one() -> None:
+    """A labelling programme takes no time limit, so workers whose turn comes after
+    the deadline are not priced: the round ends, with no bound claimed."""
+    columns = columns_for(two_workers())
+    columns.add_roster(set())
+    master = columns._solve_master_lp()
+    assert master is not None
+    with ThreadPoolExecutor(1) as pool:
+        added, least = columns._price_round(pool, list(columns._pricing), master, time.monotonic() - 1)
+    assert added == 0
+    assert least == [(False, -math.inf)] * len(columns._pricing)
