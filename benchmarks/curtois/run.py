@@ -72,7 +72,8 @@ def engine_version() -> str:
     root = HERE.parents[1] / "solver"
     digest = hashlib.sha256()
     for name in ("solve.py", "neighbourhoods.py", "columns.py", "construct.py", "greedy.py", "objective.py",
-                 "generic_rules.py", "rules.py", "variables.py", "labelling.py", "labelling_kernel.py"):
+                 "generic_rules.py", "rules.py", "variables.py", "labelling.py", "labelling_kernel.py",
+                 "master_lp.py"):
         digest.update((root / name).read_bytes())
     return digest.hexdigest()[:8]
 

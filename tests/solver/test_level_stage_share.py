@@ -24,6 +24,7 @@ def level_stage_budget(monkeypatch: pytest.MonkeyPatch, **work_rules: Any) -> fl
     monkeypatch.setattr(solve_module, "EXACT_MODEL_VARIABLES", 0)  # as if the model were large
     monkeypatch.setattr(solve_module, "MIN_LARGE_STAGE_SECONDS", 0.1)  # and its stages still fit
     monkeypatch.setattr(solve_module, "PATTERN_MODEL_VARIABLES", 0)  # no dive fills it first
+    monkeypatch.setattr(solve_module, "PROBED_PATTERN_VARIABLES", 0)  # not even after a quick round
     monkeypatch.setattr(solve_module, "_fill_first", lambda *args: None)  # nor do neighbourhoods
     budgets: dict[str, float] = {}
     run_stage = solve_module._Run.run_stage
