@@ -284,3 +284,15 @@ def test_a_round_past_its_deadline_prices_no_one() -> None:
         added, least = columns._price_round(pool, list(columns._pricing), master, time.monotonic() - 1)
     assert added == 0
     assert least == [(False, -math.inf)] * len(columns._pricing)
+
+
+def test_a_model_above_the_dive_size_takes_no_dive_once_every_place_is_filled(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neighbourhoods and the greedy start fill first there; a dive could fill no more
+    and would only take time from the wishes (Timefold LARGE)."""
+    staging = importlib.import_module("solver.solve")
+    monkeypatch.setattr(staging, "PATTERN_MODEL_VARIABLES", 0)
+    monkeypatch.setattr(staging, "PROBE_ROUND_SHARE", 1.0)
+    result = solve(generic_scenario([0, 1], workers=[worker("w1"), worker("w2")]), CONFIG)
+    assert result.roster.objective.filled_slots == result.roster.objective.total_slots
+    assert not any(str(st["stage"]).startswith("patterns") for st in result.stages)
