@@ -67,8 +67,8 @@ class _Clock:
 def engine_version() -> str:
     """A short hash of the solver's staging code (``solve.py``, ``neighbourhoods.py``,
     ``columns.py`` with its labelling pricer and master LP, ``construct.py``,
-    ``greedy.py``), the objective and the model's variables and rules (how fast a model builds changes how far a search gets), so
-    rows measured with different engine versions can be told apart."""
+    ``greedy.py``), the objective and the model's variables and rules (how fast a
+    model builds changes how far a search gets), so rows measured with different engine versions can be told apart."""
     root = HERE.parents[1] / "solver"
     digest = hashlib.sha256()
     for name in ("solve.py", "neighbourhoods.py", "columns.py", "construct.py", "greedy.py", "objective.py",
