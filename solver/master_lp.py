@@ -81,7 +81,7 @@ class MasterLP:
             self._choice[worker].SetCoefficient(artificial, 1)
             objective.SetCoefficient(artificial, no_pattern_cost)
             self._artificial[worker] = artificial
-        self._columns: dict[str, list[tuple[frozenset[str], pywraplp.Variable]]] = {w: [] for w in workers}
+        self._columns: dict[str, list[pywraplp.Variable]] = {w: [] for w in workers}  # a worker's patterns in order
         self._restricted: dict[str, int] = {}  # worker -> the one pattern index left in play
 
     def _cap_rows(self, open_caps: dict[int, int], breach_cost: float) -> dict[int, pywraplp.Constraint]:
@@ -105,7 +105,7 @@ class MasterLP:
         self._objective.SetCoefficient(lam, penalty)
         for sid in shifts:
             self._cover[sid].SetCoefficient(lam, 1)
-        columns.append((shifts, lam))
+        columns.append(lam)
         if worker in self._restricted:
             lam.SetUb(0)
         if self._bounded:
@@ -118,12 +118,12 @@ class MasterLP:
         """Keep only pattern ``fixed[worker]`` of each worker in ``fixed`` in play; every
         other worker's patterns all."""
         for worker in [w for w in self._restricted if self._restricted[w] != fixed.get(w)]:
-            for _, lam in self._columns[worker]:
+            for lam in self._columns[worker]:
                 lam.SetUb(self._upper())
             del self._restricted[worker]
         for worker, index in fixed.items():
             if worker not in self._restricted:
-                for i, (_, lam) in enumerate(self._columns[worker]):
+                for i, lam in enumerate(self._columns[worker]):
                     if i != index:
                         lam.SetUb(0)
                 self._restricted[worker] = index
@@ -135,7 +135,7 @@ class MasterLP:
             return None
         shares = {}
         for worker, columns in self._columns.items():
-            for i, (_, lam) in enumerate(columns):
+            for i, lam in enumerate(columns):
                 share = lam.solution_value()
                 if share > INTEGRAL_EPS:
                     shares[worker, i] = share
