@@ -7,10 +7,12 @@
    one-worker models (:meth:`NeighbourhoodSearch.make_legal`).
 2. **Pins**: forced on the whole model; pins that became illegal are dropped
    and reported with the rule in the way.
-2a. **Patterns** (small models only, :mod:`solver.columns`): one legal work
-   pattern per worker by column generation and a dive, first on filling alone
-   (quick), then, when that was quick, with the wishes; each kept when it beats
-   the roster so far (:func:`_dive_patterns`). The stages below start from it.
+2a. **Patterns** (:mod:`solver.columns`; models up to ``PATTERN_MODEL_VARIABLES``
+   pairs, and up to ``PROBED_PATTERN_VARIABLES`` when a pricing round is quick):
+   one legal work pattern per worker by column generation and a dive, first on
+   filling alone (quick), then, when that was quick, with the wishes, diving again
+   from the LP while time allows; each kept when it beats the roster so far
+   (:func:`_dive_patterns`). The stages below start from it.
    A dive is skipped when an open place would cost more than ``PATTERN_MAX_WEIGHT``
    in its master LP (many priority levels and soft terms). When the fill dive's
    root LP converged, the top level's fill is bounded by patterns (with a single
@@ -84,7 +86,8 @@ PATTERN_MODEL_VARIABLES = EXACT_MODEL_VARIABLES  # up to this, a column-generati
 PROBED_PATTERN_VARIABLES = 2 * EXACT_MODEL_VARIABLES  # up to this, a dive when its first pricing round is quick
 PROBE_ROUND_SHARE = 0.1  # of a dive's time, at most, for that round (_pricing_is_quick)
 PATTERN_SHARE = 0.5  # of the time left, at most, for a dive
-SOFT_DIVE_WITHIN = 0.15  # of the time limit: a fill dive quicker than this is followed by the wishes' dive
+SOFT_DIVE_WITHIN = 0.25  # of the time limit: a fill dive quicker than this is followed by the wishes' dive
+DIVE_AGAIN_SHARE = 0.3  # of the time limit, from the wishes' dive's start, for diving again (_dive)
 FILL_BOUND_SHARE = 0.25  # of the time left then, at most, for proving the levels' fill by patterns
 PATTERN_MAX_WEIGHT = 10 ** 9  # above this an open place's cost would swamp the master LP's precision
 EXPLAIN_MIN_SECONDS = 1.0  # checking open slots' eligible workers one by one, even past the limit
@@ -374,7 +377,10 @@ def _dive_patterns(run: _Run, search: NeighbourhoodSearch, levels: list[int],
        a fill dive of 3-4 s first brought the full roster at 3.8-4.5 s, not 1.6 s).
     2. **With the wishes**, from that roster, when the first dive took less than
        ``SOFT_DIVE_WITHIN`` of the time limit. Kept when its master cost (open places
-       by weight, then penalties) is lower.
+       by weight, then penalties) is lower. With dives again (:func:`_dive`) the
+       wishes' dive pays on Instance8 too: at 0.25 its fill dive (7.8-9.3 s) was
+       followed by it and three runs ended at 1,321-1,368 (a fourth, whose fill
+       dive took 16 s, at 1,390); at 0.15 it was not, and four ended at 1,370-1,516.
 
     Curtois, 60 s, seed 0 (``/tmp`` driver, one run each): with the wishes' dive
     alone its root LP took 24-26 s on Instance8, leaving no time to dive (1,611 in
@@ -453,15 +459,21 @@ def _columns(run: _Run, search: NeighbourhoodSearch, *, soft: bool,
 def _dive(run: _Run, search: NeighbourhoodSearch, columns: ColumnGeneration) -> None:
     """One dive (:meth:`ColumnGeneration.dive`) from the roster so far, in
     ``PATTERN_SHARE`` of the time left, its roster kept when better: with the wishes
-    (``columns.soft``), a lower master cost; on filling alone, more filling."""
+    (``columns.soft``), a lower master cost; on filling alone, more filling. With the
+    wishes it dives again, each dive leaving the paths of those before, for up to
+    ``DIVE_AGAIN_SHARE`` of the time limit from its start: the whole model's
+    preferences stage rarely improves a dive's roster (Curtois Instance5: 1,146 from
+    the dive, 49 s of that stage left it there), and a later dive is cheap."""
     began = time.monotonic()
     soft = columns.soft
     start = {k for k, val in run.solution.items() if val}
     columns.add_roster(start)
-    dived = columns.dive(began + run.remaining() * PATTERN_SHARE)
+    deadline = began + run.remaining() * PATTERN_SHARE
+    again_until = min(deadline, began + DIVE_AGAIN_SHARE * run.config.time_limit_s) if soft else None
+    dived = columns.dive(deadline, again_until)
     name = "patterns: wishes" if soft else "patterns: fill"
     record: dict[str, object] = {"stage": name, "status": "NOT FOUND", "rounds": columns.rounds,
-                                 "patterns": sum(len(p) for p in columns.patterns.values())}
+                                 "dives": columns.dives, "patterns": sum(len(p) for p in columns.patterns.values())}
     if columns.lp_bound is not None:
         record["lp_bound"] = round(columns.lp_bound, 2)
     if dived is not None:

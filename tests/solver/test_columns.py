@@ -296,3 +296,40 @@ def test_a_model_above_the_dive_size_takes_no_dive_once_every_place_is_filled(
     result = solve(generic_scenario([0, 1], workers=[worker("w1"), worker("w2")]), CONFIG)
     assert result.roster.objective.filled_slots == result.roster.objective.total_slots
     assert not any(str(st["stage"]).startswith("patterns") for st in result.stages)
+
+
+def test_diving_again_leaves_the_earlier_dives_first_choices_and_keeps_the_cheapest() -> None:
+    """Limited discrepancy diving: each dive may not fix first what a dive before it
+    fixed first; the cheapest roster of all is kept, and the dives stop once one
+    made no choice by share (its LP was whole all the way down)."""
+    columns = columns_for(two_workers())
+    firsts = [("w1", frozenset({"D0"})), ("w2", frozenset({"D1"})), None]
+    rosters = [{("w1", "D0")}, {("w1", "D1"), ("w2", "D2")}, {("w2", "D3")}]
+    costs = {frozenset(r): c for r, c in zip(rosters, (30, 10, 20), strict=True)}
+    tabus = []
+
+    def dive_once(deadline: float, tabu: frozenset) -> tuple[set, object]:
+        tabus.append(tabu)
+        return rosters[len(tabus) - 1], firsts[len(tabus) - 1]
+
+    columns._dive_once = dive_once  # type: ignore[method-assign]
+    columns.cost = lambda roster: costs[frozenset(roster)]  # type: ignore[method-assign]
+    best = columns.dive(time.monotonic() + 30, again_until=time.monotonic() + 30)
+    assert best == rosters[1]
+    assert tabus == [frozenset(), {firsts[0]}, {firsts[0], firsts[1]}]
+    assert columns.dives == 3
+
+
+def test_a_dive_whose_lp_uses_only_forbidden_patterns_still_gives_a_legal_roster() -> None:
+    """Patterns a dive may not fix stay in the LP; once the LP uses nothing else for
+    the workers left, the integer master settles them."""
+    s = two_workers(preferences={"shifts": {"D3": 2}})
+    columns = columns_for(s)
+    columns.add_roster(set())
+    columns.generate(time.monotonic() + 30)
+    every_pattern = frozenset((w, p.shifts) for w, patterns in columns.patterns.items() for p in patterns)
+    pairs, first = columns._dive_once(time.monotonic() + 10, every_pattern)
+    assert pairs is not None
+    assert check(s, as_roster(pairs)).legal
+    assert first is None
+    assert len(pairs) == 3
