@@ -380,7 +380,9 @@ def _dive_patterns(run: _Run, search: NeighbourhoodSearch, levels: list[int],
        by weight, then penalties) is lower. With dives again (:func:`_dive`) the
        wishes' dive pays on Instance8 too: at 0.25 its fill dive (7.8-9.3 s) was
        followed by it and three runs ended at 1,321-1,368 (a fourth, whose fill
-       dive took 16 s, at 1,390); at 0.15 it was not, and four ended at 1,370-1,516.
+       dive took 16 s, at 1,390); at 0.15 two runs whose fill dive took over 9 s
+       ended at 1,370 and 1,516, and two with one wishes' dive (the engine before)
+       at 1,416 and 1,499.
 
     Curtois, 60 s, seed 0 (``/tmp`` driver, one run each): with the wishes' dive
     alone its root LP took 24-26 s on Instance8, leaving no time to dive (1,611 in
