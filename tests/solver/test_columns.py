@@ -333,3 +333,20 @@ def test_a_dive_whose_lp_uses_only_forbidden_patterns_still_gives_a_legal_roster
     assert check(s, as_roster(pairs)).legal
     assert first is None
     assert len(pairs) == 3
+
+
+def test_diving_stops_once_a_roster_meets_the_converged_lp() -> None:
+    """No roster costs less than the converged root LP, so a roster at its (rounded
+    up) value ends the dives."""
+    columns = columns_for(two_workers())
+    tabus = []
+
+    def dive_once(deadline: float, tabu: frozenset) -> tuple[set, object]:
+        tabus.append(tabu)
+        return {("w1", "D0")}, ("w1", frozenset({"D0"}))
+
+    columns._dive_once = dive_once  # type: ignore[method-assign]
+    columns.cost = lambda roster: 10  # type: ignore[method-assign]
+    columns.lp_bound = 9.5
+    columns.dive(time.monotonic() + 30, again_until=time.monotonic() + 30)
+    assert tabus == [frozenset()]
