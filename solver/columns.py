@@ -58,6 +58,8 @@ DIVE_ROOT_GAP = 1e-3  # with the wishes, a dive's root LP is close enough once L
 SHARED_TERM = "over-staffing"  # paid by a shift, so the master prices it, not a worker's pattern
 LABELLED_PATTERNS = 3  # cheapest patterns a labelling pricing offers per worker and round
 
+PatternKey = tuple[str, frozenset[str]]  # a pattern's worker and shifts
+
 
 @dataclass(frozen=True)
 class Pattern:
@@ -100,7 +102,7 @@ class ColumnGeneration(RosterSpace):
     open_floor: float = 0.0  # least_open: the best lower bound on the weighted open places so far
     open_caps: dict[int, int] = field(default_factory=dict)  # level -> most open places (master LP only)
     rounds: int = 0
-    dives: int = 0  # in the last dive() with again_until
+    dives: int = 0  # made by the last dive()
     fixed: dict[str, Pattern] = field(default_factory=dict)  # while diving
 
     def __post_init__(self) -> None:
@@ -109,7 +111,7 @@ class ColumnGeneration(RosterSpace):
         self._pricing = {w: self._pricing_model(w, sids) for w, sids in self.shifts_by_worker().items()}
         if any(p.labelling is not None for p in self._pricing.values()):
             start_compiling()
-        self._known: set[tuple[str, frozenset[str]]] = set()
+        self._known: set[PatternKey] = set()
         self._incumbent: dict[str, frozenset[str]] = {}  # the last roster added, by worker
         # per shift: its headcount, and the most places beyond it
         self._heads = heads = {sid: sh.headcount for sid, sh in self.shifts.items()}
@@ -232,7 +234,7 @@ class ColumnGeneration(RosterSpace):
         if again_until is None or best is None:
             return best
         best_cost = self.cost(best)
-        tabu: set[tuple[str, frozenset[str]]] = set()
+        tabu: set[PatternKey] = set()
         while first is not None and time.monotonic() < again_until:
             if best_cost is not None and self.lp_bound is not None and best_cost <= whole_bound(self.lp_bound):
                 break  # no roster is cheaper than the converged LP
@@ -244,8 +246,7 @@ class ColumnGeneration(RosterSpace):
                 best, best_cost = roster, cost
         return best
 
-    def _dive_once(self, deadline: float, tabu: frozenset[tuple[str, frozenset[str]]]
-                   ) -> tuple[set[Pair] | None, tuple[str, frozenset[str]] | None]:
+    def _dive_once(self, deadline: float, tabu: frozenset[PatternKey]) -> tuple[set[Pair] | None, PatternKey | None]:
         """One dive: solve the master LP by column generation, fix the
         patterns the LP is surest of (every pattern at 1, else the largest shares of
         ``DIVE_FIX_SHARE`` of the workers left, :meth:`_surest_fitting`), and repeat
@@ -272,7 +273,7 @@ class ColumnGeneration(RosterSpace):
         none).
         """
         self.fixed.clear()
-        first: tuple[str, frozenset[str]] | None = None
+        first: PatternKey | None = None
         finish = FINISH_SHARE * max(0.0, deadline - time.monotonic())
         master: MasterSolution | None = None
         try:
@@ -286,12 +287,12 @@ class ColumnGeneration(RosterSpace):
                 surest = sorted(((share, worker, i) for (worker, i), share in master.shares.items()
                                  if worker not in self.fixed and (worker, self.patterns[worker][i].shifts) not in tabu),
                                 reverse=True)
-                if not surest and len(self.fixed) < len(self._pricing):
-                    if tabu:
-                        break
-                    return None, first  # a worker in no pattern: without it the roster has no part for them
                 if not surest:
-                    return {(w, s) for w, pattern in self.fixed.items() for s in pattern.shifts}, first
+                    if len(self.fixed) == len(self._pricing):
+                        return {(w, s) for w, pattern in self.fixed.items() for s in pattern.shifts}, first
+                    if not tabu:
+                        return None, first  # a worker in no pattern: without it the roster has no part for them
+                    break  # the LP uses only forbidden patterns for the workers left
                 whole = [(worker, i) for share, worker, i in surest if share > 1 - INTEGRAL_EPS]
                 chosen = whole or self._surest_fitting(surest)
                 if first is None and not whole:
