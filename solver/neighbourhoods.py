@@ -22,7 +22,15 @@ Two phases:
   fill group grows while its steps are proven optimal in their time and shrinks
   when they are not (``_adapt_fill_size``);
 - *wishes*: keep each priority level's fill in the group and minimise the soft
-  penalties, around random groups of workers; a group grows by a worker after a
+  penalties. Groups form around a *target*, a worker's day that costs more than the
+  cheapest the worker could hold then (a shift held against a wish, a wished-for
+  shift held by another), with whoever holds what the worker wants and workers
+  who could take its shift, and move only the shifts of that day and the days
+  either side (``_target_group``): small models, mostly proven in their time.
+  A day is no target after ``TARGET_TRIES`` fruitless steps; with none left,
+  groups are random. Timefold LARGE, 30 s, seeds 0-4: 39,955, 40,316, 40,196,
+  40,195 and 39,718 against 37,170, 37,425, 38,259, 39,584 and 34,655 with random
+  groups only, the same hour (``/tmp`` driver). A group grows by a worker after a
   step proven optimal and shrinks by one after a step that found no roster in its
   time (``_adapt_wish_size``), so a slower machine gets smaller models.
 
@@ -82,6 +90,10 @@ CANDIDATE_SHARE = 0.33  # of a fill group: workers eligible for the open slots; 
 FILL_WINDOW_DAYS = 1  # a fill step moves the group's shifts within this many days of the open slot
 LEVEL_PATIENCE = 3  # fruitless steps per lane on a level before the next level down gets its turn
 FILL_GAIN_PATIENCE = 4  # fill steps per lane without a gain before filling past its share of the time stops
+TARGET_TRIES = 2  # fruitless steps around a worker's day before it is no longer a target
+TARGET_WINDOW_DAYS = 1  # a targeted step moves only shifts within this many days of its day
+TARGET_GROUP_FACTOR = 2.0  # a targeted group holds this many times the wishes group's workers
+COST_BATCH_PAIRS = 25_000  # pairs whose own soft cost is read per launch, at most (one worker at least)
 FILL_GROWTH = 1.25  # fill groups grow by this after a round (a step per lane) all proven optimal, else shrink
 
 
@@ -97,6 +109,7 @@ class _Launch:
     base: set[Pair] = field(default_factory=set)
     merged_before: int = 0
     threads: int = 1
+    target: tuple[str, date] | None = None  # a wishes step around this worker's day
 
 
 def _taken(outcomes: list[T]) -> list[T]:
@@ -416,7 +429,7 @@ class NeighbourhoodSearch(RosterSpace):
         return (roster - before) | after
 
     def improve_wishes(self, roster: set[Pair], deadline: float) -> set[Pair]:
-        """Re-roster random groups for fewer soft penalties, each level's fill kept.
+        """Re-roster groups of workers for fewer soft penalties, each level's fill kept.
 
         With ``workers`` CP-SAT threads and room for that many disjoint groups, the
         groups are solved side by side on one thread each (CP-SAT releases the GIL
@@ -428,17 +441,114 @@ class NeighbourhoodSearch(RosterSpace):
         build if that is longer: on Timefold LARGE two lanes build a 12-worker step
         in about 0.8 s each (they share Python's lock), and at 1 s of search a step
         rarely got far from its start (30 s, seeds 0-2: 33,449, 38,143, 37,658; with
-        this rule 38,754, 38,270, 39,108; 2 s flat: 39,826, 38,632, 38,748; `/tmp`)."""
-        active = [w for w in self.worker_ids if self.shifts_of_worker.get(w)]
+        this rule 38,754, 38,270, 39,108; 2 s flat: 39,826, 38,632, 38,748; `/tmp`).
 
-        def launch(_roster: set[Pair], busy: set[str], _days: list[date]) -> _Launch | None:
+        Groups form around a worker's day that costs more than the cheapest the
+        worker could hold then, while there is one (:meth:`_target_group`), else
+        at random."""
+        active = [w for w in self.worker_ids if self.shifts_of_worker.get(w)]
+        costs: dict[Pair, float] = {}
+        uncosted = list(active)
+        self.rng.shuffle(uncosted)
+        fruitless: dict[tuple[str, date], int] = defaultdict(int)
+
+        def launch(current: set[Pair], busy: set[str], _days: list[date]) -> _Launch | None:
             free = [w for w in active if w not in busy]
             if not free:
                 return None
+            if uncosted:  # a batch at a time: on a large region they are read as the search goes
+                costs.update(self._pair_costs(self._cost_batch(uncosted)))
+            targeted = self._target_group(current, busy, costs, fruitless) if costs else None
+            if targeted is not None:
+                return targeted
             return _Launch(set(self.rng.sample(free, min(self.wish_size, len(free)))))
 
-        return self._in_lanes(roster, launch, lambda _launched, _gained: self._adapt_wish_size(),
+        def finish(launched: _Launch, gained: bool) -> None:
+            self._adapt_wish_size()
+            if launched.target is not None and not gained:
+                fruitless[launched.target] += 1
+
+        return self._in_lanes(roster, launch, finish,
                               lambda: time.monotonic() < deadline - 0.2, deadline, soft=True)
+
+    def _cost_batch(self, uncosted: list[str]) -> list[str]:
+        """Workers taken off the end of ``uncosted`` whose eligible pairs number at most
+        ``COST_BATCH_PAIRS`` together (one worker at least)."""
+        batch = [uncosted.pop()]
+        pairs = len(self.shifts_of_worker[batch[0]])
+        while uncosted and pairs + len(self.shifts_of_worker[uncosted[-1]]) <= COST_BATCH_PAIRS:
+            pairs += len(self.shifts_of_worker[uncosted[-1]])
+            batch.append(uncosted.pop())
+        return batch
+
+    def _pair_costs(self, workers: list[str]) -> dict[Pair, float]:
+        """The workers' eligible pairs' own soft costs: the soft terms' coefficient on
+        each pair's literal, read off one objective over those pairs. Terms that are
+        not linear in single pairs (the load balance, weekly targets, over-staffing)
+        add nothing here."""
+        eligible: dict[str, list[str]] = defaultdict(list)
+        for w in workers:
+            for sid in self.shifts_of_worker[w]:
+                eligible[sid].append(w)
+        model = cp_model.CpModel()
+        v = Variables.build(model, self.scenario, self.timeline, self.eligibility, eligible)
+        terms = soft_terms(v)
+        if not terms:
+            return {}
+        model.minimize(sum(t.expr for t in terms))
+        pair_of = {lit.index: key for key, lit in v.x.items()}
+        costs: dict[Pair, float] = defaultdict(float)
+        objective = model.proto.objective
+        for index, coef in zip(objective.vars, objective.coeffs, strict=True):
+            if index in pair_of:
+                costs[pair_of[index]] += coef
+        return {k: c for k, c in costs.items() if c}
+
+    def _target_group(self, roster: set[Pair], busy: set[str], costs: dict[Pair, float],
+                      fruitless: dict[tuple[str, date], int]) -> _Launch | None:
+        """A group around one worker's day whose held pairs cost more than the
+        cheapest the worker could hold that day (a day off costing nothing), drawn
+        with that regret as its weight: the worker, those holding the shifts the
+        worker would rather have, then workers eligible for the worker's shifts of
+        that day, up to ``TARGET_GROUP_FACTOR`` wishes groups (no more than leaves
+        room for the other lanes). The step moves only shifts within
+        ``TARGET_WINDOW_DAYS`` of that day, so its model is small and mostly proven
+        in its time.
+
+        A day is no target once ``TARGET_TRIES`` steps around it gained nothing, nor
+        while the shifts it wants are all held by workers of running steps."""
+        day_of = self.timeline.shifts
+        held: dict[tuple[str, date], float] = defaultdict(float)
+        holders: dict[str, list[str]] = defaultdict(list)
+        for w, s in roster:
+            held[w, day_of[s].start_date] += costs.get((w, s), 0.0)
+            holders[s].append(w)
+        options: dict[tuple[str, date], list[tuple[str, float]]] = defaultdict(list)
+        for (w, s), c in costs.items():
+            key = (w, day_of[s].start_date)
+            if w not in busy and fruitless.get(key, 0) < TARGET_TRIES:
+                options[key].append((s, c))
+        targets: list[tuple[tuple[str, date], float, list[str]]] = []
+        for key, choices in options.items():
+            now = held.get(key, 0.0)
+            regret = now - min(0.0, *(c for _, c in choices))
+            wanted = [s for s, c in choices if c < now]
+            if regret > 0 and (not wanted or any(
+                    not holders[s] or any(h not in busy for h in holders[s]) for s in wanted)):
+                targets.append((key, regret, wanted))
+        if not targets:
+            return None
+        (worker, day), _, wanted = self.rng.choices(targets, [regret for _, regret, _ in targets])[0]
+        group = {worker}
+        for s in wanted:
+            group.update(w for w in holders[s] if w not in busy)
+        day_shifts = [s for s in self.shifts_of_worker[worker] if day_of[s].start_date == day]
+        others = sorted({w for s in day_shifts for w in self.eligible.get(s, ())} - group - busy)
+        self.rng.shuffle(others)
+        size = min(self.max_wish_size, int(self.wish_size * TARGET_GROUP_FACTOR))
+        group.update(others[:max(0, size - len(group))])
+        reach = timedelta(days=TARGET_WINDOW_DAYS)
+        return _Launch(group, window=(day - reach, day + reach), target=(worker, day))
 
     def _adapt_wish_size(self) -> None:
         """One worker more in a wishes group after a step proven optimal, one fewer after

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from datetime import timedelta
 
 import pytest
@@ -296,3 +297,85 @@ def test_outcomes_are_taken_without_losing_one_appended_later() -> None:
     outcomes.append("FEASIBLE")
     assert neighbourhoods._taken(outcomes) == ["FEASIBLE"]
     assert neighbourhoods._taken(outcomes) == []
+
+
+def wishing_region(wishes: dict[str, dict[str, int]], workers: int = 12, days: int = 7) -> NeighbourhoodSearch:
+    """``workers`` workers w0, w1, ... over daily shifts D0..D<days-1>; ``wishes`` are
+    their ``preferences.shifts`` (positive: wanted, negative: not wanted)."""
+    return search_over(generic_scenario(
+        list(range(days)), weights={"shift_wish": 10, "load_balance": 1},
+        workers=[worker(f"w{i}", preferences={"shifts": wishes.get(f"w{i}", {})}) for i in range(workers)]))
+
+
+def test_a_pairs_own_cost_is_its_wish_and_nothing_of_the_load_balance() -> None:
+    """w0 wants D1 (3 points) and not D2 (2 points), at 10 a point; the load balance (the
+    square of a worker's count) belongs to no single pair, so D0 costs w0 nothing."""
+    search = wishing_region({"w0": {"D1": 3, "D2": -2}}, workers=1, days=3)
+    assert search._pair_costs(["w0"]) == {("w0", "D1"): -30, ("w0", "D2"): 20}
+
+
+def test_pair_costs_read_in_batches_are_those_read_over_the_whole_region(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each worker brings 7 pairs; with room for 14 a batch holds two workers, and the
+    batches together read the same costs as one model over every pair."""
+    monkeypatch.setattr(neighbourhoods, "COST_BATCH_PAIRS", 14)
+    search = wishing_region({f"w{i}": {f"D{i % 7}": i + 1, f"D{(i + 3) % 7}": -i} for i in range(6)}, workers=6)
+    uncosted = list(search.worker_ids)
+    batches = []
+    costs: dict[tuple[str, str], float] = {}
+    while uncosted:
+        batches.append(search._cost_batch(uncosted))
+        costs.update(search._pair_costs(batches[-1]))
+    assert [len(b) for b in batches] == [2, 2, 2]
+    assert costs == search._pair_costs(search.worker_ids) and len(costs) == 11  # (w0 wishes D3 by 0)
+
+
+def roster_of_one_shift_each() -> set[tuple[str, str]]:
+    """w0..w6 hold D0..D6, one each; w7..w11 hold nothing."""
+    return {(f"w{i}", f"D{i}") for i in range(7)}
+
+
+def test_a_targeted_group_holds_the_worker_and_whoever_holds_the_shift_it_wants() -> None:
+    """w0 wants D3, which w3 holds: the only day that costs more than it could, so the
+    group forms around w0's day 3, holds w3, and moves only shifts of days 2-4."""
+    search = wishing_region({"w0": {"D3": 5}})
+    launched = search._target_group(roster_of_one_shift_each(), set(), search._pair_costs(search.worker_ids),
+                                    defaultdict(int))
+    assert launched is not None
+    day3 = search.timeline.shifts["D3"].start_date
+    assert launched.target == ("w0", day3)
+    assert {"w0", "w3"} <= launched.group
+    assert launched.window == (day3 - timedelta(days=1), day3 + timedelta(days=1))
+
+
+def test_a_shift_held_against_a_wish_is_a_target_and_a_wish_met_is_not() -> None:
+    """w2 holds D2 and wishes not to work it: a target. w5 holds D5, which it wants: none."""
+    search = wishing_region({"w2": {"D2": -4}, "w5": {"D5": 4}})
+    launched = search._target_group(roster_of_one_shift_each(), set(), search._pair_costs(search.worker_ids),
+                                    defaultdict(int))
+    assert launched is not None and launched.target == ("w2", search.timeline.shifts["D2"].start_date)
+
+
+def test_a_day_is_no_target_after_fruitless_steps_nor_while_its_shift_is_busy_elsewhere() -> None:
+    """w0's day 3 stops being a target after ``TARGET_TRIES`` steps around it gained
+    nothing, and waits while w3, who holds D3, is in a running step."""
+    search = wishing_region({"w0": {"D3": 5}})
+    roster, costs = roster_of_one_shift_each(), search._pair_costs(search.worker_ids)
+    day3 = search.timeline.shifts["D3"].start_date
+    fruitless: defaultdict[tuple[str, object], int] = defaultdict(int)
+    fruitless["w0", day3] = neighbourhoods.TARGET_TRIES - 1
+    assert search._target_group(roster, set(), costs, fruitless) is not None
+    assert search._target_group(roster, {"w3"}, costs, fruitless) is None
+    fruitless["w0", day3] += 1
+    assert search._target_group(roster, set(), costs, fruitless) is None
+
+
+def test_targeted_steps_give_each_worker_the_shift_it_wants() -> None:
+    """Seven workers hold a shift each and each wants the next one's (w6 wants D0): the
+    wishes search, its groups formed around those days, ends with every wish met."""
+    search = wishing_region({f"w{i}": {f"D{(i + 1) % 7}": 5} for i in range(7)}, workers=7)
+    wanted = {(f"w{i}", f"D{(i + 1) % 7}") for i in range(7)}
+    roster = roster_of_one_shift_each()
+    deadline = time.monotonic() + 20
+    while roster != wanted and time.monotonic() < deadline:
+        roster = search.improve_wishes(roster, min(deadline, time.monotonic() + 1))
+    assert roster == wanted
