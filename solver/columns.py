@@ -42,7 +42,7 @@ from ortools.sat.python import cp_model
 from flexpool.checker import CheckContext, check_worker
 from solver.labelling import WorkerLabelling, kernel_ready, start_compiling
 from solver.master_lp import INTEGRAL_EPS, MasterLP, MasterSolution
-from solver.objective import soft_terms
+from solver.objective import pair_coefficients, soft_terms
 from solver.rules import add_hard_rules
 from solver.space import Pair, RosterSpace
 from solver.variables import Variables, solve_fixed
@@ -142,7 +142,7 @@ class ColumnGeneration(RosterSpace):
                 model.add(v.x[w, sid] == 1)
         terms = [t.expr for t in soft_terms(v) if t.name != SHARED_TERM] if self.soft else []
         pricing = _Pricing(model, v, terms)
-        linear = _linear_costs(model, v, terms)
+        linear = _linear_costs(v, terms)
         if linear is not None and not any(w == worker for w, _ in self.pinned):
             pricing.labelling = WorkerLabelling.of(v, self._check_ctx.workers[worker], *linear)
         return pricing
@@ -533,22 +533,11 @@ class ColumnGeneration(RosterSpace):
         return total
 
 
-def _linear_costs(model: cp_model.CpModel, v: Variables,
-                  terms: list[cp_model.LinearExprT]) -> tuple[float, dict[str, float]] | None:
+def _linear_costs(v: Variables, terms: list[cp_model.LinearExprT]) -> tuple[float, dict[str, float]] | None:
     """The soft terms as a constant and a cost per shift of the worker, read off the
     model's objective; None when they are not linear in the worker's shifts alone."""
-    if not terms:
-        return 0.0, {}
-    shift_of = {lit.index: sid for (_, sid), lit in v.x.items()}
-    model.minimize(sum(terms))
-    objective = model.proto.objective
-    try:
-        if any(i not in shift_of for i in objective.vars):
-            return None
-        return objective.offset, {shift_of[i]: float(c) for i, c in zip(objective.vars, objective.coeffs,
-                                                                         strict=True)}
-    finally:
-        model.clear_objective()
+    offset, coefficients, linear = pair_coefficients(v, terms)
+    return (offset, {sid: c for (_, sid), c in coefficients.items()}) if linear else None
 
 
 def whole_bound(value: float) -> int:

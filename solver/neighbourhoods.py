@@ -69,7 +69,7 @@ from ortools.sat.python import cp_model
 from flexpool.checker import CheckContext
 from flexpool.model import Shift
 from solver.construct import legal_part
-from solver.objective import fill_by_priority, filled_by_level, soft_terms
+from solver.objective import fill_by_priority, filled_by_level, pair_coefficients, soft_terms
 from solver.rules import add_hard_rules
 from solver.space import Pair, RosterSpace
 from solver.variables import Variables, solve_fixed
@@ -490,19 +490,8 @@ class NeighbourhoodSearch(RosterSpace):
         for w in workers:
             for sid in self.shifts_of_worker[w]:
                 eligible[sid].append(w)
-        model = cp_model.CpModel()
-        v = Variables.build(model, self.scenario, self.timeline, self.eligibility, eligible)
-        terms = soft_terms(v)
-        if not terms:
-            return {}
-        model.minimize(sum(t.expr for t in terms))
-        pair_of = {lit.index: key for key, lit in v.x.items()}
-        costs: dict[Pair, float] = defaultdict(float)
-        objective = model.proto.objective
-        for index, coef in zip(objective.vars, objective.coeffs, strict=True):
-            if index in pair_of:
-                costs[pair_of[index]] += coef
-        return {k: c for k, c in costs.items() if c}
+        v = Variables.build(cp_model.CpModel(), self.scenario, self.timeline, self.eligibility, eligible)
+        return pair_coefficients(v, [t.expr for t in soft_terms(v)])[1]
 
     def _target_group(self, roster: set[Pair], busy: set[str], costs: dict[Pair, float],
                       fruitless: dict[tuple[str, date], int]) -> _Launch | None:

@@ -77,6 +77,31 @@ def soft_terms(v: Variables) -> list[PenaltyTerm]:
     return terms
 
 
+def pair_coefficients(v: Variables, terms: list[cp_model.LinearExprT]
+                      ) -> tuple[float, dict[tuple[str, str], float], bool]:
+    """``sum(terms)`` read as a constant and a coefficient per (worker, shift) pair
+    (zero ones left out), and whether that is all of it: False when some term sits
+    on another variable (a load balance's square, an over-staffing count), whose
+    part the coefficients leave out. The model's objective is set to read them and
+    cleared after."""
+    if not terms:
+        return 0.0, {}, True
+    pair_of = {lit.index: key for key, lit in v.x.items()}
+    v.model.minimize(sum(terms))
+    objective = v.model.proto.objective
+    try:
+        coefficients: dict[tuple[str, str], float] = defaultdict(float)
+        linear = True
+        for index, coef in zip(objective.vars, objective.coeffs, strict=True):
+            if index in pair_of:
+                coefficients[pair_of[index]] += coef
+            else:
+                linear = False
+        return objective.offset, {k: c for k, c in coefficients.items() if c}, linear
+    finally:
+        v.model.clear_objective()
+
+
 def preference_windows(v: Variables) -> Iterator[PenaltyTerm]:
     """Soft. ``avoid`` costs per assigned shift overlapping the window; ``prefer``
     rewards per assigned shift inside it.

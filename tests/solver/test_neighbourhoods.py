@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 import pytest
+from ortools.sat.python import cp_model
 
 from flexpool.eligibility import EligibilityContext, eligible_workers
 from flexpool.model import Scenario
@@ -14,6 +15,8 @@ from flexpool.timeline import Timeline
 from solver import neighbourhoods
 from solver.neighbourhoods import FILL_WINDOW_DAYS as FILL_WINDOW
 from solver.neighbourhoods import NeighbourhoodSearch, _Launch
+from solver.objective import pair_coefficients, soft_terms
+from solver.variables import Variables
 from tests.builders import worker
 from tests.generic_builders import day_shift, generic_scenario
 
@@ -312,6 +315,18 @@ def test_a_pairs_own_cost_is_its_wish_and_nothing_of_the_load_balance() -> None:
     square of a worker's count) belongs to no single pair, so D0 costs w0 nothing."""
     search = wishing_region({"w0": {"D1": 3, "D2": -2}}, workers=1, days=3)
     assert search._pair_costs(["w0"]) == {("w0", "D1"): -30, ("w0", "D2"): 20}
+
+
+def test_pair_coefficients_say_whether_they_are_the_whole_objective() -> None:
+    """Wishes alone are linear in the pairs; the load balance (a square) is not, so
+    its part is left out of the coefficients and the reading says so."""
+    for load_balance, linear in ((0, True), (1, False)):
+        s = generic_scenario([0, 1], weights={"shift_wish": 10, "load_balance": load_balance},
+                             workers=[worker("w0", preferences={"shifts": {"D1": 3}})])
+        search = search_over(s)
+        v = Variables.build(cp_model.CpModel(), s, search.timeline, search.eligibility, search.eligible)
+        offset, coefficients, whole = pair_coefficients(v, [t.expr for t in soft_terms(v)])
+        assert (offset, coefficients, whole) == (0.0, {("w0", "D1"): -30}, linear)
 
 
 def test_pair_costs_read_in_batches_are_those_read_over_the_whole_region(monkeypatch: pytest.MonkeyPatch) -> None:
