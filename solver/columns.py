@@ -53,12 +53,13 @@ REDUCED_COST_EPS = 1e-6
 BOUND_EPS = 1e-4  # a bound this close above an integer rounds down to it (GLOP's and CP-SAT's float tolerances)
 FINISH_SHARE = 0.15  # of a dive's time, kept for an integer master when the dive runs short
 DIVE_ROUNDS = 3  # pricing rounds after each fix (not to convergence: a dive is a heuristic)
-DIVE_FIX_SHARE = 0.1  # of the workers not fixed: patterns fixed at once when none is whole
+DIVE_FORCE_SHARE = 0.5  # of the workers: shifts forced at once (one each), at first and at most
 DIVE_ROOT_GAP = 1e-3  # with the wishes, a dive's root LP is close enough once Lasdon's bound is this near
 SHARED_TERM = "over-staffing"  # paid by a shift, so the master prices it, not a worker's pattern
 LABELLED_PATTERNS = 3  # cheapest patterns a labelling pricing offers per worker and round
 
 PatternKey = tuple[str, frozenset[str]]  # a pattern's worker and shifts
+Decision = tuple[str, frozenset[str]]  # a dive's decision: a worker and the shift forced on it
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ class ColumnGeneration(RosterSpace):
     rounds: int = 0
     dives: int = 0  # made by the last dive()
     fixed: dict[str, Pattern] = field(default_factory=dict)  # while diving
+    forced: dict[str, frozenset[str]] = field(default_factory=dict)  # while diving: shifts each pattern must hold
 
     def __post_init__(self) -> None:
         self.shifts = {s.id: s for s in self.scenario.shifts}
@@ -117,8 +119,8 @@ class ColumnGeneration(RosterSpace):
         self._heads = heads = {sid: sh.headcount for sid, sh in self.shifts.items()}
         self._extra = extra = {sid: max(0, sh.places - sh.headcount) for sid, sh in self.shifts.items()}
         self._over_cost = {sid: sh.over_cost if self.soft else 0 for sid, sh in self.shifts.items()}
-        soft_range = sum(_magnitude(p.model, p.terms) for p in self._pricing.values()) + sum(
-            self._over_cost[sid] * extra[sid] for sid in self.shifts)
+        self._soft_range = {w: _magnitude(p.model, p.terms) for w, p in self._pricing.items()}
+        soft_range = sum(self._soft_range.values()) + sum(self._over_cost[sid] * extra[sid] for sid in self.shifts)
         self.fill_weight = {sid: self.level_weights.get(sh.priority, 0) * (soft_range + 1)
                             for sid, sh in self.shifts.items() if heads[sid]}
         self._master = MasterLP(
@@ -205,7 +207,7 @@ class ColumnGeneration(RosterSpace):
                 if time.monotonic() >= deadline:
                     return master
                 if added == 0:
-                    if all(exact or low >= -REDUCED_COST_EPS for exact, low in least) and not self.fixed:
+                    if all(exact or low >= -REDUCED_COST_EPS for exact, low in least) and not self.diving:
                         self.lp_bound = master.value
                     return master
                 lower = master.value + sum(min(0.0, low) for _, low in least)
@@ -234,7 +236,7 @@ class ColumnGeneration(RosterSpace):
         if again_until is None or best is None:
             return best
         best_cost = self.cost(best)
-        tabu: set[PatternKey] = set()
+        tabu: set[Decision] = set()
         while first is not None and time.monotonic() < again_until:
             if best_cost is not None and self.lp_bound is not None and best_cost <= whole_bound(self.lp_bound):
                 break  # no roster is cheaper than the converged LP
@@ -246,86 +248,126 @@ class ColumnGeneration(RosterSpace):
                 best, best_cost = roster, cost
         return best
 
-    def _dive_once(self, deadline: float, tabu: frozenset[PatternKey]) -> tuple[set[Pair] | None, PatternKey | None]:
-        """One dive: solve the master LP by column generation, fix the
-        patterns the LP is surest of (every pattern at 1, else the largest shares of
-        ``DIVE_FIX_SHARE`` of the workers left, :meth:`_surest_fitting`), and repeat
-        until each worker has one. With the wishes, the root LP stops once Lasdon's
-        bound is within ``DIVE_ROOT_GAP`` of its value: its last rounds move it little
-        (Curtois Instance8: 0.1% at round 18 of 34, 24.5 s to converge).
+    def _dive_once(self, deadline: float, tabu: frozenset[Decision]) -> tuple[set[Pair] | None, Decision | None]:
+        """One dive: solve the master LP by column generation, fix every pattern the
+        LP holds whole, else force the shifts it is surest of onto their workers
+        (:meth:`_force_surest_shifts`), price ``DIVE_ROUNDS`` rounds and repeat until
+        each worker has one pattern. Forcing starts at ``DIVE_FORCE_SHARE`` of the
+        workers' shifts at once; a step that costs the LP an open place is undone and
+        tried again with half as many, and a step that costs none lets the next force
+        twice as many, up to the first step's. With the wishes, the root LP stops once
+        Lasdon's bound is within ``DIVE_ROOT_GAP`` of its value: its last rounds move
+        it little (Curtois Instance8: 0.1% at round 18 of 34, 24.5 s to converge).
 
-        Curtois, 60 s, seed 0, one run each (``/tmp`` driver): fixing one worker a
-        step and diving from the converged root, the wishes' dive took 7.6, 12.5,
-        14.4 and 25.7 s on Instances 4-7 (1,716, 1,146, 1,952, 1,080); with both
-        changes 3.4, 8.7, 9.7 and 19.6 s (1,716, 1,146, 1,952, 1,059).
+        Fixing a worker's whole pattern by its share, as dives did before, decides
+        every day of it at once, while the LP (degenerate when it counts open places)
+        spreads a worker over patterns that differ in a few days. Branch-and-price for
+        rostering branches on a worker's shift instead, as here. Curtois, fill LP alone,
+        seed 0 (``/tmp`` driver): the dive's open places against the LP's bound,
+        patterns fixed by share: Instance8 16-18 (bound 12), Instance9 9 (4),
+        Instance12 52 (40); shifts forced: 12, 4 and 40 (seeds 0-2: 12, 12, 12; 4, 4,
+        4; 40, 40, 41), in 5-8 s on 8 and 9 and 19-23 s on 12. With the wishes (18 s
+        of dives, master cost against the LP): Instance5 8,978 against 8,977 by
+        patterns (LP 8,974.6), 6 28,110 and 28,110 (28,107), 7 17,010 against 18,734
+        (17,006.1), 8 39,774 against 39,777 (39,770.6), 9 16,105 against 24,322.
+        Undoing every step that raised the LP at all left the wishes' dive on 8 one
+        shift a step, unfinished in 26 s.
 
         Short of time (``FINISH_SHARE`` of what is left when the dive began), the
         workers not yet fixed get their patterns from an integer master (CP-SAT over
-        the known patterns, hinted with the LP's largest shares). An LP that pricing
-        left unfinished fixes nothing: on Curtois Instance14, whose root LP did not
-        converge in 24 s, two patterns fixed by it left the integer master no roster
-        within 4 s. So does a ``tabu`` pattern (worker, shifts), which the LP may
-        still use; when the LP uses nothing else for the workers left, the integer
-        master settles them.
+        the known patterns that hold their forced shifts, hinted with the LP's largest
+        shares). An LP that pricing left unfinished forces nothing: on Curtois
+        Instance14, whose root LP did not converge in 24 s, two patterns fixed by it
+        left the integer master no roster within 4 s. Nor is a ``tabu`` decision taken
+        again, though the LP may still hold it.
 
-        Returns the roster (None when none was found) and the first pattern fixed by
-        its share (not whole), a discrepancy for the next dive (None when there was
-        none).
+        Returns the roster (None when none was found) and the dive's first forced
+        shift, a discrepancy for the next dive (None when there was none).
         """
         self.fixed.clear()
-        first: PatternKey | None = None
+        self.forced.clear()
+        first: Decision | None = None
+        step = first_step = max(1, math.ceil(DIVE_FORCE_SHARE * len(self._pricing)))
+        place = min(self.fill_weight.values(), default=1)  # the least an open place costs
+        undo: tuple[float, dict[str, Pattern], dict[str, frozenset[str]]] | None = None  # before the last step
         finish = FINISH_SHARE * max(0.0, deadline - time.monotonic())
         master: MasterSolution | None = None
         try:
             while time.monotonic() < deadline - finish:
-                master = (self.generate(deadline - finish, DIVE_ROUNDS) if self.fixed
+                master = (self.generate(deadline - finish, DIVE_ROUNDS) if self.diving
                           else self.generate(deadline - finish, close_enough=DIVE_ROOT_GAP if self.soft else 0.0))
                 if master is None:
                     return None, first
                 if time.monotonic() >= deadline - finish:
-                    break  # an LP cut short is no guide: fixing by it can leave no roster in the pool
-                surest = sorted(((share, worker, i) for (worker, i), share in master.shares.items()
-                                 if worker not in self.fixed and (worker, self.patterns[worker][i].shifts) not in tabu),
-                                reverse=True)
-                if not surest:
-                    if len(self.fixed) == len(self._pricing):
-                        return {(w, s) for w, pattern in self.fixed.items() for s in pattern.shifts}, first
-                    if not tabu:
-                        return None, first  # a worker in no pattern: without it the roster has no part for them
-                    break  # the LP uses only forbidden patterns for the workers left
-                whole = [(worker, i) for share, worker, i in surest if share > 1 - INTEGRAL_EPS]
-                chosen = whole or self._surest_fitting(surest)
-                if first is None and not whole:
-                    worker, i = chosen[0]
-                    first = (worker, self.patterns[worker][i].shifts)
-                for worker, i in chosen:
-                    self.fixed[worker] = self.patterns[worker][i]
+                    break  # an LP cut short is no guide: forcing by it can leave no roster in the pool
+                if undo is not None:
+                    value, fixed, forced = undo
+                    undo = None
+                    if step > 1 and whole_bound(master.value) - whole_bound(value) >= place:
+                        self.fixed, self.forced, step = fixed, forced, step // 2
+                        continue
+                    step = min(2 * step, first_step)
+                whole = {worker: i for (worker, i), share in master.shares.items()
+                         if worker not in self.fixed and share > 1 - INTEGRAL_EPS}
+                if whole:
+                    self.fixed.update((worker, self.patterns[worker][i]) for worker, i in whole.items())
+                    continue
+                if len(self.fixed) == len(self._pricing):
+                    return {(w, s) for w, pattern in self.fixed.items() for s in pattern.shifts}, first
+                undo = (master.value, dict(self.fixed), dict(self.forced))
+                forced = self._force_surest_shifts(master, step, tabu)
+                if not forced:
+                    break  # nothing left to force but tabu shifts: the integer master settles the rest
+                first = first or forced[0]
             floor = None if self.lp_bound is None else whole_bound(self.lp_bound)
             return self._integer_master(deadline - time.monotonic(), master, floor=floor), first
         finally:
             self.fixed.clear()
+            self.forced.clear()
 
-    def _surest_fitting(self, surest: list[tuple[float, str, int]], want: int | None = None) -> list[tuple[str, int]]:
-        """The ``want`` patterns of largest share in ``surest`` (by default
-        ``DIVE_FIX_SHARE`` of the workers not fixed, at least one), one per worker,
-        skipping any that would overfill a shift with those fixed or chosen already."""
+    @property
+    def diving(self) -> bool:
+        """Whether a dive has fixed patterns or forced shifts (the LP is restricted)."""
+        return bool(self.fixed or self.forced)
+
+    def _force_surest_shifts(self, master: MasterSolution, want: int,
+                             tabu: frozenset[Decision]) -> list[Decision]:
+        """Force ``want`` shifts the LP is surest of onto their workers, one per worker:
+        the (worker, shift) pairs of largest total share below 1, skipping those
+        ``tabu`` and any that would overfill a shift with the patterns fixed and the
+        shifts forced already (the surest one is forced even so when nothing else is
+        left). Every pattern of the worker in play then holds the shift
+        (:meth:`_allowed`, :meth:`_price_forced`). Returns the decisions taken."""
+        held: dict[tuple[str, str], float] = defaultdict(float)
+        for (worker, i), share in master.shares.items():
+            if worker not in self.fixed:
+                for sid in self.patterns[worker][i].shifts:
+                    held[worker, sid] += share
         taken: dict[str, int] = defaultdict(int)
-        for pattern in self.fixed.values():
-            for sid in pattern.shifts:
-                taken[sid] += 1
-        if want is None:
-            want = max(1, math.ceil(DIVE_FIX_SHARE * (len(self._pricing) - len(self.fixed))))
-        chosen: dict[str, int] = {}  # worker -> pattern index
-        for _, worker, i in surest:
-            shifts = self.patterns[worker][i].shifts
-            if worker in chosen or any(taken[sid] >= self._heads[sid] + self._extra[sid] for sid in shifts):
-                continue
-            chosen[worker] = i
+        for shifts in [p.shifts for p in self.fixed.values()] + list(self.forced.values()):
             for sid in shifts:
                 taken[sid] += 1
-            if len(chosen) == want:
-                break
-        return list(chosen.items()) or [surest[0][1:]]
+        candidates = sorted(((share, worker, sid) for (worker, sid), share in held.items()
+                             if share < 1 - INTEGRAL_EPS and sid not in self.forced.get(worker, ())
+                             and (worker, frozenset({sid})) not in tabu), reverse=True)
+        chosen: dict[str, str] = {}
+        for _, worker, sid in candidates:
+            if worker not in chosen and taken[sid] < self._heads[sid] + self._extra[sid]:
+                chosen[worker] = sid
+                taken[sid] += 1
+                if len(chosen) == want:
+                    break
+        if not chosen and candidates:
+            _, worker, sid = candidates[0]
+            chosen[worker] = sid
+        for worker, sid in chosen.items():
+            self.forced[worker] = self.forced.get(worker, frozenset()) | {sid}
+        return [(worker, frozenset({sid})) for worker, sid in chosen.items()]
+
+    def _allowed(self, worker: str) -> list[int]:
+        """Indices of the worker's patterns that hold every shift forced on it."""
+        forced = self.forced.get(worker, frozenset())
+        return [i for i, p in enumerate(self.patterns.get(worker, [])) if forced <= p.shifts]
 
     def least_open(self, deadline: float) -> int | None:
         """The least weighted open places of any legal roster (without ``soft``
@@ -373,14 +415,15 @@ class ColumnGeneration(RosterSpace):
         options: dict[str, list[tuple[cp_model.IntVar, Pattern]]] = {}
         shares = master.shares if master else {}
         for worker in self._pricing:
-            patterns = [self.fixed[worker]] if worker in self.fixed else self.patterns.get(worker, [])
+            patterns = ([self.fixed[worker]] if worker in self.fixed else
+                        [self.patterns[worker][i] for i in self._allowed(worker)])
             if not patterns:
                 return None
             lits = [model.new_bool_var(f"pick[{worker},{i}]") for i in range(len(patterns))]
             model.add_exactly_one(lits)
             options[worker] = list(zip(lits, patterns, strict=True))
             best = max(range(len(patterns)), key=lambda i: shares.get((worker, i), 0.0))
-            if not self.fixed and worker in self._incumbent:
+            if not self.diving and worker in self._incumbent:
                 best = next((i for i, p in enumerate(patterns) if p.shifts == self._incumbent[worker]), best)
             for i, (lit, pattern) in enumerate(options[worker]):
                 model.add_hint(lit, int(i == best))
@@ -428,7 +471,7 @@ class ColumnGeneration(RosterSpace):
         def price(worker: str, seconds: float) -> tuple[list[Pattern], bool, float]:
             if time.monotonic() >= deadline:  # past it, the round is cut short: nothing known
                 return [], False, -math.inf
-            return self._price(worker, master.prices, master.worker_duals.get(worker, 0.0), deadline, seconds)
+            return self._price_forced(worker, master.prices, master.worker_duals.get(worker, 0.0), deadline, seconds)
 
         priced = dict(zip(order, pool.map(lambda w: price(w, PRICING_SECONDS), order), strict=True))
         added = sum(self._add(p) for found, _, _ in priced.values() for p in found)
@@ -441,6 +484,23 @@ class ColumnGeneration(RosterSpace):
             added = sum(self._add(p) for w in unproven for p in priced[w][0])
             seconds *= PRICING_RETRY_FACTOR
         return added, [(exact, least) for _, exact, least in priced.values()]
+
+    def _price_forced(self, worker: str, prices: dict[str, float], dual: float,
+                      deadline: float, seconds: float) -> tuple[list[Pattern], bool, float]:
+        """:meth:`_price` among the patterns that hold the shifts forced on ``worker``:
+        each forced shift is priced up by more than any pattern's reduced cost can
+        vary, and the worker's dual down by as much per forced shift. A pattern holding
+        them all keeps its reduced cost; one missing any prices out at a positive one,
+        so neither pricer needs to know what is forced."""
+        forced = self.forced.get(worker)
+        if not forced:
+            return self._price(worker, prices, dual, deadline, seconds)
+        lift = 1.0 + self._soft_range[worker] + abs(dual) + sum(
+            abs(prices.get(sid, 0.0)) for _, sid in self._pricing[worker].v.x)
+        lifted = dict(prices)
+        for sid in forced:
+            lifted[sid] = prices.get(sid, 0.0) + lift
+        return self._price(worker, lifted, dual - lift * len(forced), deadline, seconds)
 
     def _price(self, worker: str, prices: dict[str, float], dual: float,
                deadline: float, seconds: float = PRICING_SECONDS) -> tuple[list[Pattern], bool, float]:
@@ -508,8 +568,10 @@ class ColumnGeneration(RosterSpace):
 
     def _solve_master_lp(self) -> MasterSolution | None:
         """The master LP over the known patterns (a fixed worker's own only)."""
-        self._master.restrict({w: next(i for i, p in enumerate(self.patterns[w]) if p is pattern)
-                               for w, pattern in self.fixed.items()})
+        allowed = {w: frozenset(i for i, p in enumerate(self.patterns[w]) if p is pattern)
+                   for w, pattern in self.fixed.items()}
+        allowed.update((w, frozenset(self._allowed(w))) for w in self.forced if w not in self.fixed)
+        self._master.restrict(allowed)
         return self._master.solve()
 
     # ---------------------------------------------------------------- cost

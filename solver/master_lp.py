@@ -82,7 +82,7 @@ class MasterLP:
             objective.SetCoefficient(artificial, no_pattern_cost)
             self._artificial[worker] = artificial
         self._columns: dict[str, list[pywraplp.Variable]] = {w: [] for w in workers}  # a worker's patterns in order
-        self._restricted: dict[str, int] = {}  # worker -> the one pattern index left in play
+        self._restricted: dict[str, frozenset[int]] = {}  # worker -> the pattern indices left in play
 
     def _cap_rows(self, open_caps: dict[int, int], breach_cost: float) -> dict[int, pywraplp.Constraint]:
         """Rows keeping each capped level's open places within its cap, breakable at
@@ -114,19 +114,19 @@ class MasterLP:
     def _upper(self) -> float:
         return 1 if self._bounded else self._lp.infinity()
 
-    def restrict(self, fixed: dict[str, int]) -> None:
-        """Keep only pattern ``fixed[worker]`` of each worker in ``fixed`` in play; every
-        other worker's patterns all."""
-        for worker in [w for w in self._restricted if self._restricted[w] != fixed.get(w)]:
+    def restrict(self, allowed: dict[str, frozenset[int]]) -> None:
+        """Keep only patterns ``allowed[worker]`` of each worker in ``allowed`` in play
+        (a new pattern of such a worker is out of play until allowed); every other
+        worker's patterns all."""
+        for worker in [w for w in self._restricted if w not in allowed]:
             for lam in self._columns[worker]:
                 lam.SetUb(self._upper())
             del self._restricted[worker]
-        for worker, index in fixed.items():
-            if worker not in self._restricted:
+        for worker, keep in allowed.items():
+            if self._restricted.get(worker) != keep:
                 for i, lam in enumerate(self._columns[worker]):
-                    if i != index:
-                        lam.SetUb(0)
-                self._restricted[worker] = index
+                    lam.SetUb(self._upper() if i in keep else 0)
+                self._restricted[worker] = keep
 
     def solve(self) -> MasterSolution | None:
         """The LP's optimum, from the last basis; None when GLOP finds none (numerical

@@ -18,17 +18,18 @@ from flexpool.timeline import Timeline
 from solver import SolverConfig, solve
 from solver import columns as solver_columns
 from solver.columns import ColumnGeneration
+from solver.master_lp import MasterSolution
 from tests.builders import scenario as scenario_of
 from tests.builders import worker
 from tests.generic_builders import HORIZON, LOOSE_RULES, day_shift, generic_scenario
 from tests.solver.checked import CONFIG
 
 
-def columns_for(s: Scenario, pinned: set[tuple[str, str]] | None = None) -> ColumnGeneration:
+def columns_for(s: Scenario, pinned: set[tuple[str, str]] | None = None, soft: bool = True) -> ColumnGeneration:
     timeline = Timeline.of(s)
     ctx = EligibilityContext(s, timeline)
     return ColumnGeneration(s, timeline, ctx, eligible_workers(ctx), pinned or set(),
-                            {p: 1 for p in range(1, 6)})
+                            {p: 1 for p in range(1, 6)}, soft=soft)
 
 
 def as_roster(pairs: set[tuple[str, str]]) -> Roster:
@@ -215,28 +216,71 @@ def test_a_quick_fill_dive_is_followed_by_the_wishes_dive() -> None:
     assert stages.index("patterns: fill") < stages.index("patterns: wishes")
 
 
-def test_patterns_fixed_together_never_overfill_a_shift() -> None:
-    """Several patterns are fixed at once when the LP holds none whole, but two that
-    both take a shift's only place are never fixed together."""
+def master_holding(columns: ColumnGeneration, shares: dict[tuple[str, frozenset[str]], float]) -> MasterSolution:
+    """A master solution holding each (worker, shifts) pattern at its share."""
+    for w, shifts in shares:
+        columns.add_roster({(w, sid) for sid in shifts})
+    index = {(w, p.shifts): (w, i) for w, patterns in columns.patterns.items() for i, p in enumerate(patterns)}
+    return MasterSolution(prices={}, worker_duals={}, value=0.0,
+                          shares={index[key]: share for key, share in shares.items()})
+
+
+def test_shifts_forced_together_never_overfill_a_shift() -> None:
+    """Several workers get a shift forced at once, but two that would both take a
+    shift's only place are never forced together."""
     s = generic_scenario([0, 1], workers=[worker(f"w{i}") for i in range(1, 4)])
     columns = columns_for(s)
-    for w, shifts in (("w1", {"D0"}), ("w2", {"D0"}), ("w3", {"D1"})):
-        columns.add_roster({(w, sid) for sid in shifts})
-    index = {w: next(i for i, p in enumerate(columns.patterns[w]) if p.shifts) for w in ("w1", "w2", "w3")}
-    surest = [(0.6, "w1", index["w1"]), (0.5, "w2", index["w2"]), (0.4, "w3", index["w3"])]
-    chosen = columns._surest_fitting(surest, want=3)
-    assert chosen == [("w1", index["w1"]), ("w3", index["w3"])]
+    master = master_holding(columns, {("w1", frozenset({"D0"})): 0.6, ("w2", frozenset({"D0"})): 0.5,
+                                      ("w3", frozenset({"D1"})): 0.4})
+    forced = columns._force_surest_shifts(master, 3, frozenset())
+    assert forced == [("w1", frozenset({"D0"})), ("w3", frozenset({"D1"}))]
+    assert columns.forced == {"w1": {"D0"}, "w3": {"D1"}}
 
 
-def test_a_dive_fixes_a_share_of_the_workers_at_once() -> None:
-    s = generic_scenario([0, 1, 2], workers=[worker(f"w{i}") for i in range(1, 13)])
+def test_the_surest_shift_of_a_worker_is_forced_first_and_one_a_step() -> None:
+    """A shift a worker holds in every pattern the LP uses is forced already in
+    effect; of the others, the surest is forced, one per worker a step."""
+    s = generic_scenario([0, 1, 2], workers=[worker("w1"), worker("w2")])
     columns = columns_for(s)
-    for w, sid in (("w1", "D0"), ("w2", "D1"), ("w3", "D2")):
-        columns.add_roster({(w, sid)})
-    surest = [(0.6, w, next(i for i, p in enumerate(columns.patterns[w]) if p.shifts)) for w in ("w1", "w2", "w3")]
-    want = math.ceil(solver_columns.DIVE_FIX_SHARE * 12)
-    assert 1 < want < 3
-    assert [w for w, _ in columns._surest_fitting(surest)] == ["w1", "w2"][:want]
+    master = master_holding(columns, {("w1", frozenset({"D0", "D1"})): 0.7, ("w1", frozenset({"D0", "D2"})): 0.3,
+                                      ("w2", frozenset({"D2"})): 0.2})
+    forced = columns._force_surest_shifts(master, 2, frozenset())
+    assert forced == [("w1", frozenset({"D1"})), ("w2", frozenset({"D2"}))]
+    columns.forced.clear()
+    assert columns._force_surest_shifts(master, 1, frozenset({("w1", frozenset({"D1"}))})) == [
+        ("w1", frozenset({"D2"}))]  # the surest is tabu: the next one
+
+
+def test_every_pattern_priced_for_a_worker_holds_the_shifts_forced_on_it() -> None:
+    """Pricing under a forced shift offers only patterns holding it, at their true
+    reduced cost."""
+    columns = columns_for(two_workers(preferences={"shifts": {"D3": 2}}))
+    columns.add_roster(set())
+    master = columns._solve_master_lp()
+    assert master is not None
+    dual = master.worker_duals["w1"]
+    free, _, _ = columns._price_forced("w1", master.prices, dual, time.monotonic() + 10, 1.0)
+    assert any("D1" not in p.shifts for p in free)
+    columns.forced = {"w1": frozenset({"D1"})}
+    found, exact, least = columns._price_forced("w1", master.prices, dual, time.monotonic() + 10, 1.0)
+    assert found and exact
+    for pattern in found:
+        assert "D1" in pattern.shifts
+        reduced = pattern.penalty - sum(master.prices[sid] for sid in pattern.shifts) - dual
+        assert least - 1e-6 <= reduced < 0
+
+
+def test_a_fill_dive_fills_every_place_its_lp_proves_fillable() -> None:
+    """Three workers of two shifts each over six days, two places a day: the fill
+    LP proves 6 places open and the dive, forcing shifts, leaves no more."""
+    s = generic_scenario(shifts=[day_shift(d, headcount=2) for d in range(6)],
+                         workers=[worker(f"w{i}", work_rules={"max_total_minutes": 960}) for i in range(1, 4)])
+    columns = columns_for(s, soft=False)
+    columns.add_roster(set())
+    pairs = columns.dive(time.monotonic() + 10)
+    assert pairs is not None and check(s, as_roster(pairs)).legal
+    assert columns.lp_bound == pytest.approx(6)
+    assert len(pairs) == 6
 
 
 def test_a_dive_root_close_enough_to_lasdons_bound_proves_nothing() -> None:
@@ -299,8 +343,8 @@ def test_a_model_above_the_dive_size_takes_no_dive_once_every_place_is_filled(
 
 
 def test_diving_again_leaves_the_earlier_dives_first_choices_and_keeps_the_cheapest() -> None:
-    """Limited discrepancy diving: each dive may not fix first what a dive before it
-    fixed first; the cheapest roster of all is kept, and the dives stop once one
+    """Limited discrepancy diving: each dive may not force first what a dive before it
+    forced first; the cheapest roster of all is kept, and the dives stop once one
     made no choice by share (its LP was whole all the way down)."""
     columns = columns_for(two_workers())
     firsts = [("w1", frozenset({"D0"})), ("w2", frozenset({"D1"})), None]
@@ -320,15 +364,16 @@ def test_diving_again_leaves_the_earlier_dives_first_choices_and_keeps_the_cheap
     assert columns.dives == 3
 
 
-def test_a_dive_whose_lp_uses_only_forbidden_patterns_still_gives_a_legal_roster() -> None:
-    """Patterns a dive may not fix stay in the LP; once the LP uses nothing else for
-    the workers left, the integer master settles them."""
+def test_a_dive_that_may_force_nothing_still_gives_a_legal_roster() -> None:
+    """Shifts a dive may not force stay in the LP; once nothing else is left to
+    force, the integer master settles the workers left."""
     s = two_workers(preferences={"shifts": {"D3": 2}})
     columns = columns_for(s)
     columns.add_roster(set())
     columns.generate(time.monotonic() + 30)
-    every_pattern = frozenset((w, p.shifts) for w, patterns in columns.patterns.items() for p in patterns)
-    pairs, first = columns._dive_once(time.monotonic() + 10, every_pattern)
+    every_shift = frozenset((w, frozenset({sid})) for w, patterns in columns.patterns.items()
+                            for p in patterns for sid in p.shifts)
+    pairs, first = columns._dive_once(time.monotonic() + 10, every_shift)
     assert pairs is not None
     assert check(s, as_roster(pairs)).legal
     assert first is None

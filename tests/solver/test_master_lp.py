@@ -52,7 +52,7 @@ def test_all_patterns_together_cover_every_place_at_the_least_penalty() -> None:
 def test_a_fixed_worker_keeps_only_the_fixed_pattern_and_gets_all_back_when_released() -> None:
     lp = built_at_once(PATTERNS)
     free = lp.solve()
-    lp.restrict({"ann": 0})  # ann works Monday only
+    lp.restrict({"ann": frozenset({0})})  # ann works Monday only
     fixed = lp.solve()
     only_that = built_at_once([p for p in PATTERNS if p[0] != "ann"] + [PATTERNS[0]]).solve()
     assert fixed is not None and only_that is not None and free is not None
@@ -64,9 +64,9 @@ def test_a_fixed_worker_keeps_only_the_fixed_pattern_and_gets_all_back_when_rele
     assert released is not None and released.value == pytest.approx(free.value)
 
 
-def test_a_pattern_added_to_a_fixed_worker_stays_out_of_play_until_released() -> None:
+def test_a_pattern_added_to_a_restricted_worker_stays_out_of_play_until_allowed() -> None:
     lp = built_at_once(PATTERNS[:2])
-    lp.restrict({"ann": 0})
+    lp.restrict({"ann": frozenset({0})})
     lp.add("ann", frozenset({"mon", "wed"}), 0)  # would fill a place of wed for free
     fixed = lp.solve()
     lp.restrict({})
@@ -74,6 +74,9 @@ def test_a_pattern_added_to_a_fixed_worker_stays_out_of_play_until_released() ->
     assert fixed is not None and released is not None
     assert ("ann", 1) not in fixed.shares
     assert released.value == pytest.approx(fixed.value - 100)
+    lp.restrict({"ann": frozenset({1})})  # only the new one: as when a shift is forced on ann
+    forced = lp.solve()
+    assert forced is not None and set(forced.shares) >= {("ann", 1)} and ("ann", 0) not in forced.shares
 
 
 def test_a_worker_without_patterns_is_priced_by_the_artificial_column() -> None:
