@@ -54,12 +54,13 @@ BOUND_EPS = 1e-4  # a bound this close above an integer rounds down to it (GLOP'
 FINISH_SHARE = 0.15  # of a dive's time, kept for an integer master when the dive runs short
 DIVE_ROUNDS = 3  # pricing rounds after each fix (not to convergence: a dive is a heuristic)
 DIVE_FORCE_SHARE = 0.5  # of the workers: shifts forced at once (one each), at first and at most
+DIVE_FIX_SHARE = 0.1  # of the workers not fixed: patterns fixed at once by share, in a dive by patterns
 DIVE_ROOT_GAP = 1e-3  # with the wishes, a dive's root LP is close enough once Lasdon's bound is this near
 SHARED_TERM = "over-staffing"  # paid by a shift, so the master prices it, not a worker's pattern
 LABELLED_PATTERNS = 3  # cheapest patterns a labelling pricing offers per worker and round
 
 PatternKey = tuple[str, frozenset[str]]  # a pattern's worker and shifts
-Decision = tuple[str, frozenset[str]]  # a dive's decision: a worker and the shift forced on it
+Decision = tuple[str, frozenset[str]]  # a dive's decision: a worker and the shift forced on it, or its pattern
 
 
 @dataclass(frozen=True)
@@ -220,16 +221,17 @@ class ColumnGeneration(RosterSpace):
         With ``again_until``, dives again until then and keeps the cheapest roster
         (*limited discrepancy diving*, Sadykov, Vanderbeck, Pessoa, Tahiri and
         Uchoa, *Primal heuristics for branch and price: the assets of diving
-        methods*, INFORMS J. Computing 31(2), 2019): each dive may not fix the
-        patterns the dives before it fixed first, so it leaves their path at the
+        methods*, INFORMS J. Computing 31(2), 2019): each dive may not take first
+        the decisions the dives before it took first, so it leaves their path at the
         root and follows the LP from there. A dive starts from the LP and the
-        patterns the dives before it left, so it costs a fraction of the first.
-
-        Curtois, 60 s, seed 0, ten dives more (``/tmp`` driver): the master cost of
-        Instance5 went from 10,645 (first dive) to 8,977 (the fourth), 1,143 in
-        Curtois's points, its best known; Instance6 from 29,595 to 28,109 (1,951 in
-        the end, best known 1,950); Instance7 from 23,887 to 18,730 (1,059; 1,056).
-        A dive took 0.8-5 s there.
+        patterns the dives before it left, so it costs a fraction of the first. The
+        first dive forces shifts; the dives again alternate between fixing patterns
+        by share and forcing shifts (``by_patterns``), since each method finds
+        rosters the other misses: wishes' dives by forced shifts only left Curtois
+        Instance5 at 8,978 where patterns reached 8,977 (1,143, its best known), and
+        dives by patterns only left Instance7 at 18,734 where forced shifts reached
+        17,010 (LP 17,006.1); alternating, 8,977 and 17,009 (``/tmp`` driver, seed 0,
+        18 s of dives).
         """
         best, first = self._dive_once(deadline, frozenset())
         self.dives = 1
@@ -241,37 +243,38 @@ class ColumnGeneration(RosterSpace):
             if best_cost is not None and self.lp_bound is not None and best_cost <= whole_bound(self.lp_bound):
                 break  # no roster is cheaper than the converged LP
             tabu.add(first)
-            roster, first = self._dive_once(again_until, frozenset(tabu))
+            roster, first = self._dive_once(again_until, frozenset(tabu), by_patterns=self.dives % 2 == 1)
             self.dives += 1
             cost = None if roster is None else self.cost(roster)
             if cost is not None and (best_cost is None or cost < best_cost):
                 best, best_cost = roster, cost
         return best
 
-    def _dive_once(self, deadline: float, tabu: frozenset[Decision]) -> tuple[set[Pair] | None, Decision | None]:
+    def _dive_once(self, deadline: float, tabu: frozenset[Decision],
+                   by_patterns: bool = False) -> tuple[set[Pair] | None, Decision | None]:
         """One dive: solve the master LP by column generation, fix every pattern the
         LP holds whole, else force the shifts it is surest of onto their workers
         (:meth:`_force_surest_shifts`), price ``DIVE_ROUNDS`` rounds and repeat until
         each worker has one pattern. Forcing starts at ``DIVE_FORCE_SHARE`` of the
         workers' shifts at once; a step that costs the LP an open place is undone and
-        tried again with half as many, and a step that costs none lets the next force
+        tried again with half as many, and a step that costs less lets the next force
         twice as many, up to the first step's. With the wishes, the root LP stops once
         Lasdon's bound is within ``DIVE_ROOT_GAP`` of its value: its last rounds move
         it little (Curtois Instance8: 0.1% at round 18 of 34, 24.5 s to converge).
 
-        Fixing a worker's whole pattern by its share, as dives did before, decides
-        every day of it at once, while the LP (degenerate when it counts open places)
-        spreads a worker over patterns that differ in a few days. Branch-and-price for
-        rostering branches on a worker's shift instead, as here. Curtois, fill LP alone,
-        seed 0 (``/tmp`` driver): the dive's open places against the LP's bound,
-        patterns fixed by share: Instance8 16-18 (bound 12), Instance9 9 (4),
-        Instance12 52 (40); shifts forced: 12, 4 and 40 (seeds 0-2: 12, 12, 12; 4, 4,
-        4; 40, 40, 41), in 5-8 s on 8 and 9 and 19-23 s on 12. With the wishes (18 s
-        of dives, master cost against the LP): Instance5 8,978 against 8,977 by
-        patterns (LP 8,974.6), 6 28,110 and 28,110 (28,107), 7 17,010 against 18,734
-        (17,006.1), 8 39,774 against 39,777 (39,770.6), 9 16,105 against 24,322.
+        With ``by_patterns`` (dives again, :meth:`dive`) it fixes, when no pattern is
+        whole, the patterns of largest share of ``DIVE_FIX_SHARE`` of the workers left
+        (:meth:`_surest_fitting`) instead, as every dive did before. That decides
+        every day of a worker at once, while the LP (degenerate when it counts open
+        places) spreads a worker over patterns that differ in a few days.
+        Branch-and-price for rostering branches on a worker's shift, as forcing does.
+        Curtois, fill LP alone, seed 0 (``/tmp`` driver): the dive's open places
+        against the LP's bound, patterns fixed by share: Instance8 16-18 (bound 12),
+        Instance9 9 (4), Instance12 52 (40); shifts forced: 12, 4 and 40 (seeds 0-2:
+        12, 12, 12; 4, 4, 4; 40, 40, 41), in 5-8 s on 8 and 9 and 18-23 s on 12.
         Undoing every step that raised the LP at all left the wishes' dive on 8 one
-        shift a step, unfinished in 26 s.
+        shift a step (its LP rises a little with nearly every step), unfinished in
+        26 s; hence a step is undone only when it costs half an open place or more.
 
         Short of time (``FINISH_SHARE`` of what is left when the dive began), the
         workers not yet fixed get their patterns from an integer master (CP-SAT over
@@ -281,14 +284,15 @@ class ColumnGeneration(RosterSpace):
         left the integer master no roster within 4 s. Nor is a ``tabu`` decision taken
         again, though the LP may still hold it.
 
-        Returns the roster (None when none was found) and the dive's first forced
-        shift, a discrepancy for the next dive (None when there was none).
+        Returns the roster (None when none was found) and the dive's first decision
+        (the shift forced, or the pattern fixed by its share, not whole), a
+        discrepancy for the next dive (None when there was none).
         """
         self.fixed.clear()
         self.forced.clear()
         first: Decision | None = None
         step = first_step = max(1, math.ceil(DIVE_FORCE_SHARE * len(self._pricing)))
-        place = min(self.fill_weight.values(), default=1)  # the least an open place costs
+        place = min(self.fill_weight.values(), default=1)  # the least an open place costs (half: the LP lost it)
         undo: tuple[float, dict[str, Pattern], dict[str, frozenset[str]]] | None = None  # before the last step
         finish = FINISH_SHARE * max(0.0, deadline - time.monotonic())
         master: MasterSolution | None = None
@@ -303,7 +307,7 @@ class ColumnGeneration(RosterSpace):
                 if undo is not None:
                     value, fixed, forced = undo
                     undo = None
-                    if step > 1 and whole_bound(master.value) - whole_bound(value) >= place:
+                    if step > 1 and master.value - value >= place / 2:
                         self.fixed, self.forced, step = fixed, forced, step // 2
                         continue
                     step = min(2 * step, first_step)
@@ -314,6 +318,13 @@ class ColumnGeneration(RosterSpace):
                     continue
                 if len(self.fixed) == len(self._pricing):
                     return {(w, s) for w, pattern in self.fixed.items() for s in pattern.shifts}, first
+                if by_patterns:
+                    chosen = self._surest_fitting(master, tabu)
+                    if not chosen:
+                        break  # the LP holds only tabu patterns of the workers left: the integer master settles them
+                    self.fixed.update(chosen)
+                    first = first or next((w, p.shifts) for w, p in chosen.items())
+                    continue
                 undo = (master.value, dict(self.fixed), dict(self.forced))
                 forced = self._force_surest_shifts(master, step, tabu)
                 if not forced:
@@ -363,6 +374,33 @@ class ColumnGeneration(RosterSpace):
         for worker, sid in chosen.items():
             self.forced[worker] = self.forced.get(worker, frozenset()) | {sid}
         return [(worker, frozenset({sid})) for worker, sid in chosen.items()]
+
+    def _surest_fitting(self, master: MasterSolution, tabu: frozenset[Decision]) -> dict[str, Pattern]:
+        """The patterns of largest share in ``master`` not ``tabu``, for ``DIVE_FIX_SHARE``
+        of the workers not fixed (at least one), one per worker, skipping any that would
+        overfill a shift with those fixed or chosen already (the surest is chosen even
+        so when nothing else is left)."""
+        surest = sorted(((share, worker, i) for (worker, i), share in master.shares.items()
+                         if worker not in self.fixed and (worker, self.patterns[worker][i].shifts) not in tabu),
+                        reverse=True)
+        taken: dict[str, int] = defaultdict(int)
+        for pattern in self.fixed.values():
+            for sid in pattern.shifts:
+                taken[sid] += 1
+        want = max(1, math.ceil(DIVE_FIX_SHARE * (len(self._pricing) - len(self.fixed))))
+        chosen: dict[str, Pattern] = {}
+        for _, worker, i in surest:
+            pattern = self.patterns[worker][i]
+            if worker not in chosen and all(taken[sid] < self._heads[sid] + self._extra[sid] for sid in pattern.shifts):
+                chosen[worker] = pattern
+                for sid in pattern.shifts:
+                    taken[sid] += 1
+                if len(chosen) == want:
+                    break
+        if not chosen and surest:
+            _, worker, i = surest[0]
+            chosen[worker] = self.patterns[worker][i]
+        return chosen
 
     def _allowed(self, worker: str) -> list[int]:
         """Indices of the worker's patterns that hold every shift forced on it."""

@@ -343,17 +343,19 @@ def test_a_model_above_the_dive_size_takes_no_dive_once_every_place_is_filled(
 
 
 def test_diving_again_leaves_the_earlier_dives_first_choices_and_keeps_the_cheapest() -> None:
-    """Limited discrepancy diving: each dive may not force first what a dive before it
-    forced first; the cheapest roster of all is kept, and the dives stop once one
-    made no choice by share (its LP was whole all the way down)."""
+    """Limited discrepancy diving: each dive may not decide first what a dive before it
+    decided first, forcing shifts and fixing patterns in turn; the cheapest roster of
+    all is kept, and the dives stop once one made no choice by share (its LP was whole
+    all the way down)."""
     columns = columns_for(two_workers())
     firsts = [("w1", frozenset({"D0"})), ("w2", frozenset({"D1"})), None]
     rosters = [{("w1", "D0")}, {("w1", "D1"), ("w2", "D2")}, {("w2", "D3")}]
     costs = {frozenset(r): c for r, c in zip(rosters, (30, 10, 20), strict=True)}
-    tabus = []
+    tabus, methods = [], []
 
-    def dive_once(deadline: float, tabu: frozenset) -> tuple[set, object]:
+    def dive_once(deadline: float, tabu: frozenset, by_patterns: bool = False) -> tuple[set, object]:
         tabus.append(tabu)
+        methods.append(by_patterns)
         return rosters[len(tabus) - 1], firsts[len(tabus) - 1]
 
     columns._dive_once = dive_once  # type: ignore[method-assign]
@@ -361,6 +363,7 @@ def test_diving_again_leaves_the_earlier_dives_first_choices_and_keeps_the_cheap
     best = columns.dive(time.monotonic() + 30, again_until=time.monotonic() + 30)
     assert best == rosters[1]
     assert tabus == [frozenset(), {firsts[0]}, {firsts[0], firsts[1]}]
+    assert methods == [False, True, False]  # shifts forced, then patterns fixed by share, in turn
     assert columns.dives == 3
 
 
@@ -386,7 +389,7 @@ def test_diving_stops_once_a_roster_meets_the_converged_lp() -> None:
     columns = columns_for(two_workers())
     tabus = []
 
-    def dive_once(deadline: float, tabu: frozenset) -> tuple[set, object]:
+    def dive_once(deadline: float, tabu: frozenset, by_patterns: bool = False) -> tuple[set, object]:
         tabus.append(tabu)
         return {("w1", "D0")}, ("w1", frozenset({"D0"}))
 
@@ -395,3 +398,14 @@ def test_diving_stops_once_a_roster_meets_the_converged_lp() -> None:
     columns.lp_bound = 9.5
     columns.dive(time.monotonic() + 30, again_until=time.monotonic() + 30)
     assert tabus == [frozenset()]
+
+
+def test_a_dive_by_patterns_fixes_the_surest_patterns_that_fit_together() -> None:
+    """Dives again alternate with fixing whole patterns by share: the surest that fit
+    together, one per worker, a tabu pattern never."""
+    s = generic_scenario([0, 1], workers=[worker(f"w{i}") for i in range(1, 4)])
+    columns = columns_for(s)
+    master = master_holding(columns, {("w1", frozenset({"D0"})): 0.6, ("w2", frozenset({"D0"})): 0.5,
+                                      ("w3", frozenset({"D1"})): 0.4})
+    chosen = columns._surest_fitting(master, frozenset({("w1", frozenset({"D0"}))}))
+    assert {w: p.shifts for w, p in chosen.items()} == {"w2": {"D0"}}
