@@ -12,8 +12,9 @@ branch-and-price method of the nurse-rostering literature, e.g. Curtois & Qu,
 - the **pricing** model of a worker (a one-worker CP-SAT model with every hard
   rule) finds the pattern of least reduced cost under the master's prices for the
   places; every pattern it meets on the way with a negative reduced cost joins;
-- a **dive** turns the LP into a roster: fix the patterns the LP is surest of,
-  price again, repeat until every worker has one.
+- a **dive** turns the LP into a roster: fix the patterns the LP holds whole and
+  force onto their workers the shifts it is surest of (every pattern of the
+  worker must then hold them), price again, repeat until every worker has one.
 
 Without ``soft`` terms the same decomposition counts open places only: its LP
 value, once nothing prices out, bounds every legal roster's open places from

@@ -5,8 +5,9 @@ unchanged, and a dive only takes patterns out of play. Rebuilding the LP every
 round made GLOP start from scratch: on Curtois Instance12 (60 workers, 3,300
 patterns) the master took 0.26 s a round, more than all the workers' pricing
 together once that was a labelling programme. Here the LP is built once; a new
-pattern is a new column, a fixed worker's other patterns get an upper bound of 0,
-and GLOP starts from the last basis (presolve off, which would hide it).
+pattern is a new column, the patterns a dive rules out (a fixed worker's others,
+those without a shift forced on their worker) get an upper bound of 0, and GLOP
+starts from the last basis (presolve off, which would hide it).
 
 The LP (Dantzig-Wolfe master):
 
