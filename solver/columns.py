@@ -257,9 +257,9 @@ class ColumnGeneration(RosterSpace):
         LP holds whole, else force the shifts it is surest of onto their workers
         (:meth:`_force_surest_shifts`), price ``DIVE_ROUNDS`` rounds and repeat until
         each worker has one pattern. Forcing starts at ``DIVE_FORCE_SHARE`` of the
-        workers' shifts at once; a step that costs the LP an open place is undone and
-        tried again with half as many, and a step that costs less lets the next force
-        twice as many, up to the first step's. With the wishes, the root LP stops once
+        workers' shifts at once; a step that costs the LP half an open place or more is
+        undone and tried again with half as many, and a step that costs less lets the
+        next force twice as many, up to the first step's. With the wishes, the root LP stops once
         Lasdon's bound is within ``DIVE_ROOT_GAP`` of its value: its last rounds move
         it little (Curtois Instance8: 0.1% at round 18 of 34, 24.5 s to converge).
 
@@ -606,7 +606,8 @@ class ColumnGeneration(RosterSpace):
         return found, True, labelling.offset + cheapest[0][0] - dual
 
     def _solve_master_lp(self) -> MasterSolution | None:
-        """The master LP over the known patterns (a fixed worker's own only)."""
+        """The master LP over the known patterns (a fixed worker's own only; a worker's
+        with shifts forced on it, those that hold them)."""
         allowed = {w: frozenset(i for i, p in enumerate(self.patterns[w]) if p is pattern)
                    for w, pattern in self.fixed.items()}
         allowed.update((w, frozenset(self._allowed(w))) for w in self.forced if w not in self.fixed)
