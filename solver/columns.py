@@ -355,16 +355,13 @@ class ColumnGeneration(RosterSpace):
             if worker not in self.fixed:
                 for sid in self.patterns[worker][i].shifts:
                     held[worker, sid] += share
-        taken: dict[str, int] = defaultdict(int)
-        for shifts in [p.shifts for p in self.fixed.values()] + list(self.forced.values()):
-            for sid in shifts:
-                taken[sid] += 1
+        taken = self._places_taken()
         candidates = sorted(((share, worker, sid) for (worker, sid), share in held.items()
                              if share < 1 - INTEGRAL_EPS and sid not in self.forced.get(worker, ())
                              and (worker, frozenset({sid})) not in tabu), reverse=True)
         chosen: dict[str, str] = {}
         for _, worker, sid in candidates:
-            if worker not in chosen and taken[sid] < self._heads[sid] + self._extra[sid]:
+            if worker not in chosen and self._has_room(sid, taken):
                 chosen[worker] = sid
                 taken[sid] += 1
                 if len(chosen) == want:
@@ -384,15 +381,12 @@ class ColumnGeneration(RosterSpace):
         surest = sorted(((share, worker, i) for (worker, i), share in master.shares.items()
                          if worker not in self.fixed and (worker, self.patterns[worker][i].shifts) not in tabu),
                         reverse=True)
-        taken: dict[str, int] = defaultdict(int)
-        for pattern in self.fixed.values():
-            for sid in pattern.shifts:
-                taken[sid] += 1
+        taken = self._places_taken()
         want = max(1, math.ceil(DIVE_FIX_SHARE * (len(self._pricing) - len(self.fixed))))
         chosen: dict[str, Pattern] = {}
         for _, worker, i in surest:
             pattern = self.patterns[worker][i]
-            if worker not in chosen and all(taken[sid] < self._heads[sid] + self._extra[sid] for sid in pattern.shifts):
+            if worker not in chosen and all(self._has_room(sid, taken) for sid in pattern.shifts):
                 chosen[worker] = pattern
                 for sid in pattern.shifts:
                     taken[sid] += 1
@@ -402,6 +396,18 @@ class ColumnGeneration(RosterSpace):
             _, worker, i = surest[0]
             chosen[worker] = self.patterns[worker][i]
         return chosen
+
+    def _places_taken(self) -> dict[str, int]:
+        """Places of each shift the dive has taken so far: by fixed patterns and forced shifts."""
+        taken: dict[str, int] = defaultdict(int)
+        for shifts in [p.shifts for p in self.fixed.values()] + list(self.forced.values()):
+            for sid in shifts:
+                taken[sid] += 1
+        return taken
+
+    def _has_room(self, sid: str, taken: dict[str, int]) -> bool:
+        """Whether a shift has a place left beyond those ``taken`` (over-staffing included)."""
+        return taken[sid] < self._heads[sid] + self._extra[sid]
 
     def _allowed(self, worker: str) -> list[int]:
         """Indices of the worker's patterns that hold every shift forced on it."""
