@@ -11,7 +11,8 @@ The programme keeps one *label* (a partial pattern up to a day) per state, the
 cheaper of two in one state: the label of the shift worked last (or a day off), the
 length of the current run of days with work or off and whether it touches the
 horizon's first date, the work minutes, the weekends worked and, per label whose
-``max_shifts_by_label`` can bind, the shifts of it. That is exactly what these
+``max_shifts_by_label`` cap has bound in an earlier run, the shifts of it (caps are
+counted lazily, see :meth:`WorkerLabelling.cheapest`). That is exactly what these
 rules need (``docs/rules.md``):
 
 - ``work_rules``: GEN-MAX-DAYS, GEN-MIN-DAYS, GEN-MIN-OFF (runs touching an edge
@@ -29,7 +30,8 @@ Labels that cannot end below a reduced cost of 0, or below the last cheapest pat
 are dropped on the way (a bound on the days left by the run, succession and minutes
 rules alone), which keeps the least exact where it is negative.
 :meth:`WorkerLabelling.of` returns None for a worker the programme cannot price
-(fixed work, pins, two shifts a day, a state space too large to index).
+(fixed work, pins, two shifts a day), and :meth:`WorkerLabelling.cheapest` None once
+its states outgrow the programme's limits.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ import importlib
 import math
 import threading
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import numpy as np
@@ -67,15 +69,15 @@ class WorkerLabelling:
     shift_ids: list[str]  # choice -> shift id
     day_start: np.ndarray  # CSR offsets of each day's choices (days + 1)
     label: np.ndarray  # choice -> label index
+    label_names: tuple[str, ...]  # label index -> the shifts' label
     units: np.ndarray  # choice -> work minutes / unit
-    slot: np.ndarray  # choice -> index of its counted label, or -1
     soft: np.ndarray  # choice -> its linear soft cost
     forbidden: np.ndarray  # [last label, next label]: not on the next day
-    caps: np.ndarray  # counted label -> cap
-    radices: np.ndarray  # counted label -> cap + 1
+    cap_of: dict[int, int]  # label index -> its GEN-KIND-MAX cap, for labels whose cap can bind
     saturday: np.ndarray  # day -> bool
     sunday: np.ndarray
     rules: np.ndarray  # min_off, min_run, max_run, max_weekends, max_units, min_units, radices of the rest
+    counted: set[int] = field(default_factory=set, compare=False)  # capped labels the states count so far
 
     @classmethod
     def of(cls, v: Variables, worker: Worker, offset: float, soft: dict[str, float]) -> WorkerLabelling | None:
@@ -119,9 +121,8 @@ class WorkerLabelling:
         days_with = defaultdict(set)
         for s in shift_ids:
             days_with[items[s].label].add(items[s].start_date)
-        counted = [name for name, cap in rules.max_shifts_by_label.items()
-                   if name in days_with and cap < len(days_with[name])]
-        slot_of = {name: i for i, name in enumerate(counted)}
+        cap_of = {label_index[name]: cap for name, cap in rules.max_shifts_by_label.items()
+                  if name in days_with and cap < len(days_with[name])}
         weekends = {d - timedelta(days=d.weekday() - SATURDAY) for d in dates if d.weekday() >= SATURDAY}
         track_weekends = rules.max_weekends is not None and rules.max_weekends < len(weekends)
 
@@ -130,24 +131,17 @@ class WorkerLabelling:
         max_run = rules.max_consecutive_days or len(dates)
         run_radix = max(max_run, min_off, min_run) + 1
         weekend_radix = rules.max_weekends + 1 if track_weekends else 1
-        radices = np.array([rules.max_shifts_by_label[name] + 1 for name in counted] or [1], np.int64)
-        key_space = (len(labels) + 1) * run_radix * 2 * (max_units + 1) * weekend_radix * math.prod(
-            rules.max_shifts_by_label[name] + 1 for name in counted)  # Python integers: no overflow
-        if key_space >= KEY_LIMIT or len(counted) > MAX_COUNTED:
-            return None
         return cls(
             worker.id, offset, soft, shift_ids, day_start,
-            np.array([label_index[items[s].label] for s in shift_ids], np.int64),
+            np.array([label_index[items[s].label] for s in shift_ids], np.int64), tuple(labels),
             np.array([m // unit if track_minutes else 0 for m in minutes], np.int64),
-            np.array([slot_of.get(items[s].label, -1) for s in shift_ids], np.int64),
             np.array([soft.get(s, 0.0) for s in shift_ids], np.float64),
             forbidden,
-            np.array([rules.max_shifts_by_label[name] for name in counted] or [0], np.int64),
-            radices,
+            cap_of,
             np.array([d.weekday() == SATURDAY for d in dates], np.bool_),
             np.array([d.weekday() == SUNDAY for d in dates], np.bool_),
             np.array([min_off, min_run, max_run, rules.max_weekends if track_weekends else -1,
-                      max_units, min_units, run_radix, weekend_radix, max_units + 1, len(counted)], np.int64),
+                      max_units, min_units, run_radix, weekend_radix, max_units + 1, 0], np.int64),
         )
 
     @property
@@ -168,24 +162,60 @@ class WorkerLabelling:
                  at_most: float = math.inf) -> list[tuple[float, frozenset[str]]] | None:
         """Up to ``most`` patterns of least cost (soft cost minus prices) no dearer than
         ``at_most``, cheapest first, each ending in a different state (none: every pattern
-        costs more); None when a size limit was reached."""
+        costs more); None when a size limit was reached.
+
+        Caps are counted lazily (decremental state-space relaxation, Righini & Salani,
+        *Networks* 51, 2008): the programme first runs without the counts of labels
+        whose cap has not yet bound, a relaxation; while its cheapest pattern breaks a
+        cap, that label is counted from then on and the programme runs again. The
+        cheapest pattern that keeps every cap is then the least, and patterns that
+        break one are left out."""
         cost = self.soft - np.array([prices.get(s, 0.0) for s in self.shift_ids], np.float64)
         threshold = at_most + THRESHOLD_SLACK * (1 + abs(at_most)) if math.isfinite(at_most) else np.inf
         kernel = _kernel
         if kernel is None:
             return None
-        buffers = _take_buffers()
-        try:
-            count, values, choices = kernel(
-                self.day_start, self.label, self.units, self.slot, cost, self.forbidden, self.caps, self.radices,
-                self.saturday, self.sunday, self.rules, most, threshold, self.bound_by_units, *buffers)
-        finally:
-            _spare_buffers.append(buffers)
-        if count == GAVE_UP:
-            return None
-        return [(float(values[k]), frozenset(self.shift_ids[c] for c in choices[k] if c >= 0))
-                for k in range(count)]
+        while True:
+            counting = self._counting()
+            if counting is None:
+                return None
+            buffers = _take_buffers()
+            try:
+                slot, caps, radices, rules = counting
+                count, values, choices = kernel(
+                    self.day_start, self.label, self.units, slot, cost, self.forbidden, caps, radices,
+                    self.saturday, self.sunday, rules, most, threshold, self.bound_by_units, *buffers)
+            finally:
+                _spare_buffers.append(buffers)
+            if count == GAVE_UP:
+                return None
+            broken = self._broken_caps(choices[0]) if count else set()
+            if not broken:
+                return [(float(values[k]), frozenset(self.shift_ids[c] for c in choices[k] if c >= 0))
+                        for k in range(count) if not self._broken_caps(choices[k])]
+            self.counted.update(broken)
 
+    def _counting(self) -> tuple[np.ndarray, ...] | None:
+        """The kernel's arrays for the labels counted now: each choice's slot (-1: its
+        label is not counted), the caps, their radices and the rules; None when their
+        states cannot be indexed."""
+        counted = sorted(self.counted)
+        caps = [self.cap_of[k] for k in counted]
+        key_space = len(self.forbidden) * int(self.rules[6]) * 2 * int(self.rules[8]) * int(self.rules[7]) * math.prod(
+            cap + 1 for cap in caps)  # Python integers: no overflow
+        if key_space >= KEY_LIMIT or len(counted) > MAX_COUNTED:
+            return None
+        slot_of_label = np.full(len(self.forbidden), -1, np.int64)
+        slot_of_label[counted] = np.arange(len(counted))
+        rules = self.rules.copy()
+        rules[9] = len(counted)
+        return (slot_of_label[self.label], np.array(caps or [0], np.int64),
+                np.array([cap + 1 for cap in caps] or [1], np.int64), rules)
+
+    def _broken_caps(self, choices: np.ndarray) -> set[int]:
+        """The capped labels a pattern (its choice per day, -1 off) works more often than their cap."""
+        worked = np.bincount(self.label[choices[choices >= 0]], minlength=len(self.forbidden))
+        return {k for k, cap in self.cap_of.items() if worked[k] > cap}
 
 _spare_buffers: list[tuple[np.ndarray, ...]] = []  # one set per call running at once, kept between calls
 

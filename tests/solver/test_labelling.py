@@ -134,17 +134,46 @@ def test_soft_terms_not_linear_in_the_shifts_have_no_programme() -> None:
     assert columns_for(s)._pricing["w1"].labelling is None
 
 
-def test_a_state_space_too_large_to_index_has_no_programme() -> None:
-    """Sixteen labels a day for three weeks, each capped at 15: their counts alone take
-    16^16 = 2^64 keys, beyond a 64-bit key (a product in 64-bit integers would wrap to
-    0), so CP-SAT prices."""
+def test_a_cap_is_counted_only_once_the_cheapest_pattern_breaks_it() -> None:
+    """Lates pay most, so the programme without counts works a late every day: that
+    breaks the cap of two lates, which is counted from then on. The cap of 13 earlies
+    never binds and is never counted. The least is still the one CP-SAT proves."""
+    columns = columns_for(early_and_late(max_shifts_by_label={"L": 2, "E": 13}))
+    labelling = columns._pricing["w1"].labelling
+    assert labelling is not None and not labelling.counted
+    prices = {sid: 30.0 if sid.startswith("L") else 10.0 for sid in columns.shifts}
+    _, proven, by_labelling = columns._price("w1", prices, 0.0, time.monotonic() + 30, 10)
+    assert proven and columns._pricing["w1"].labelling is labelling
+    assert {labelling.label_names[k] for k in labelling.counted} == {"L"}
+    columns._pricing["w1"].labelling = None
+    _, _, by_cp_sat = columns._price("w1", prices, 0.0, time.monotonic() + 30, 10)
+    assert agree(by_labelling, by_cp_sat), (by_labelling, by_cp_sat)
+
+
+def test_counted_caps_beyond_the_programmes_limits_hand_the_worker_to_cp_sat() -> None:
+    """Sixteen labels a day for three weeks, each capped at 15. Each round one label pays
+    most, so its cap binds and is counted from then on. The states grow with every
+    count (the counts of all sixteen would take 16^16 = 2^64 keys, beyond a 64-bit key),
+    and once they outgrow the programme's limits CP-SAT prices the worker, to the same
+    least."""
     shifts = [day_shift(d, f"K{k}", "08:00", "16:00") for d in range(21) for k in range(16)]
     for s in shifts:
         s["id"] = f"{s['label']}-{s['id']}"
     caps = {f"K{k}": 15 for k in range(16)}
     s = scenario(horizon=("2026-11-30", "2026-12-20"), rules=LOOSE_RULES, shifts=shifts, weights=ONLY_WISHES,
                  workers=[worker("w1", work_rules={"max_shifts_by_label": caps})])
-    assert columns_for(s)._pricing["w1"].labelling is None
+    columns = columns_for(s)
+    labelling = columns._pricing["w1"].labelling
+    assert labelling is not None
+    for k in range(16):
+        prices = {sid: 10.0 if sid.startswith(f"K{k}-") else 1.0 for sid in columns.shifts}
+        _, proven, least = columns._price("w1", prices, 0.0, time.monotonic() + 30, 10)
+        assert proven and least == pytest.approx(-(15 * 10.0 + 6 * 1.0))
+        if columns._pricing["w1"].labelling is None:
+            break
+        assert len(labelling.counted) == k + 1
+    assert columns._pricing["w1"].labelling is None, "CP-SAT prices it"
+    assert len(labelling.counted) < 16
 
 
 def test_a_pinned_worker_has_no_programme() -> None:
