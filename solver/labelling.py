@@ -189,7 +189,7 @@ class WorkerLabelling:
                 _spare_buffers.append(buffers)
             if count == GAVE_UP:
                 return None
-            broken = self._broken_caps(choices[0]) if count else set()
+            broken = self._broken_caps(choices[0]) if count else set()  # never a counted cap: it ends
             if not broken:
                 return [(float(values[k]), frozenset(self.shift_ids[c] for c in choices[k] if c >= 0))
                         for k in range(count) if not self._broken_caps(choices[k])]
@@ -201,7 +201,8 @@ class WorkerLabelling:
         states cannot be indexed."""
         counted = sorted(self.counted)
         caps = [self.cap_of[k] for k in counted]
-        key_space = len(self.forbidden) * int(self.rules[6]) * 2 * int(self.rules[8]) * int(self.rules[7]) * math.prod(
+        run_radix, weekend_radix, unit_radix = (int(r) for r in self.rules[6:9])
+        key_space = len(self.forbidden) * run_radix * 2 * unit_radix * weekend_radix * math.prod(
             cap + 1 for cap in caps)  # Python integers: no overflow
         if key_space >= KEY_LIMIT or len(counted) > MAX_COUNTED:
             return None
@@ -216,6 +217,7 @@ class WorkerLabelling:
         """The capped labels a pattern (its choice per day, -1 off) works more often than their cap."""
         worked = np.bincount(self.label[choices[choices >= 0]], minlength=len(self.forbidden))
         return {k for k, cap in self.cap_of.items() if worked[k] > cap}
+
 
 _spare_buffers: list[tuple[np.ndarray, ...]] = []  # one set per call running at once, kept between calls
 
