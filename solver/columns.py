@@ -479,7 +479,7 @@ class ColumnGeneration(RosterSpace):
                 cost.append(pattern.penalty * lit)
                 for sid in pattern.shifts:
                     count[sid].append(lit)
-                    hinted[sid] += i == best
+                    hinted[sid] += int(i == best)
         for sid, lits in count.items():
             assigned = sum(lits)
             model.add(assigned <= heads[sid] + extra[sid])

@@ -189,11 +189,12 @@ class WorkerLabelling:
                 _spare_buffers.append(buffers)
             if count == GAVE_UP:
                 return None
-            broken = self._broken_caps(choices[0]) if count else set()  # never a counted cap: it ends
-            if not broken:
-                return [(float(values[k]), frozenset(self.shift_ids[c] for c in choices[k] if c >= 0))
-                        for k in range(count) if not self._broken_caps(choices[k])]
-            self.counted.update(broken)
+            broken = [self._broken_caps(choices[k]) for k in range(count)]
+            if count and broken[0]:  # never a counted cap, so the loop ends
+                self.counted.update(broken[0])
+                continue
+            return [(float(values[k]), frozenset(self.shift_ids[c] for c in choices[k] if c >= 0))
+                    for k in range(count) if not broken[k]]
 
     def _counting(self) -> tuple[np.ndarray, ...] | None:
         """The kernel's arrays for the labels counted now: each choice's slot (-1: its
