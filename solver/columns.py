@@ -56,6 +56,8 @@ FINISH_SHARE = 0.15  # of a dive's time, kept for an integer master when the div
 DIVE_ROUNDS = 3  # pricing rounds after each fix (not to convergence: a dive is a heuristic)
 DIVE_FORCE_SHARE = 0.5  # of the workers: shifts forced at once (one each), at first and at most
 DIVE_FIX_SHARE = 0.1  # of the workers not fixed: patterns fixed at once by share, in a dive by patterns
+DIVE_SETTLE_ROUNDS = 10  # more pricing rounds, at most, before a step that cost half a place is undone
+DIVE_REFUSALS = 20  # single shifts a dive may refuse to force, then it forces on
 DIVE_ROOT_GAP = 1e-3  # with the wishes, a dive's root LP is close enough once Lasdon's bound is this near
 SHARED_TERM = "over-staffing"  # paid by a shift, so the master prices it, not a worker's pattern
 LABELLED_PATTERNS = 3  # cheapest patterns a labelling pricing offers per worker and round
@@ -131,6 +133,12 @@ class ColumnGeneration(RosterSpace):
             open_caps=self.open_caps, bounded=self.soft,
             no_pattern_cost=2 * (soft_range + 1 + sum(w * heads[sid] for sid, w in self.fill_weight.items())))
 
+    def cap_open_places(self, caps: dict[int, int]) -> None:
+        """Keep each level's open places in the master LP within ``caps[level]``
+        (breakable at a cost above leaving every place open, :meth:`MasterLP.cap_open`)."""
+        self.open_caps.update(caps)
+        self._master.cap_open(caps)
+
     @property
     def largest_weight(self) -> int:
         """The master's largest cost coefficient (an LP needs it moderate)."""
@@ -190,18 +198,21 @@ class ColumnGeneration(RosterSpace):
     # ---------------------------------------------------------------- rounds
 
     def generate(self, deadline: float, max_rounds: int | None = None,
-                 close_enough: float = 0.0) -> MasterSolution | None:
+                 close_enough: float = 0.0, below: float | None = None) -> MasterSolution | None:
         """Price patterns in until none has a negative reduced cost, ``max_rounds``
-        rounds, the deadline, or (``close_enough`` > 0) until Lasdon's bound (see
-        :meth:`least_open`) is within that share of the LP's value; the last master
-        LP solved (None when it could not be solved). A round prices every worker not
-        fixed, ``workers`` at a time."""
+        rounds, the deadline, (``close_enough`` > 0) until Lasdon's bound (see
+        :meth:`least_open`) is within that share of the LP's value, or (``below``)
+        until the LP's value is below that, or Lasdon's bound proves it never will
+        be; the last master LP solved (None when it could not be solved). A round
+        prices every worker not fixed, ``workers`` at a time."""
         order = [w for w in self._pricing if w not in self.fixed]
         rounds = 0
         with ThreadPoolExecutor(max(1, self.workers)) as pool:
             while True:
                 master = self._solve_master_lp()
                 if master is None or not order or time.monotonic() >= deadline or rounds == max_rounds:
+                    return master
+                if below is not None and master.value < below:
                     return master
                 rounds += 1
                 self.rounds += 1
@@ -213,7 +224,7 @@ class ColumnGeneration(RosterSpace):
                         self.lp_bound = master.value
                     return master
                 lower = master.value + sum(min(0.0, low) for _, low in least)
-                if master.value - lower <= close_enough * abs(master.value):
+                if master.value - lower <= close_enough * abs(master.value) or (below is not None and lower >= below):
                     return self._solve_master_lp()  # with the patterns just found
 
     def dive(self, deadline: float, again_until: float | None = None) -> set[Pair] | None:
@@ -277,6 +288,18 @@ class ColumnGeneration(RosterSpace):
         shift a step (its LP rises a little with nearly every step), unfinished in
         26 s; hence a step is undone only when it costs half an open place or more.
 
+        Such a step is priced on first (up to ``DIVE_SETTLE_ROUNDS`` rounds, until the
+        LP is back below or Lasdon's bound proves it never will be): after three rounds
+        the LP may lack the patterns that keep the place. A single shift whose forcing
+        still costs half a place is refused for the rest of the dive and the next
+        surest is forced instead, up to ``DIVE_REFUSALS`` refusals; then the dive
+        forces on. With the wishes, the LP's open places are capped at the fill bound
+        (:meth:`cap_open_places`), so a lost place shows at once. Curtois Instance8
+        (fill bound 12, LP 39,770.6; ``/tmp`` driver, the best of the wishes' dives in
+        18 s, seeds 1-16): 8 of 16 runs near the LP (39,778-39,792), the rest two or
+        more places above it (43,109-49,766); without the three, 3 of 10 (seeds 1-5
+        and 7-11); with them in the wishes' dives only, 4 of 16.
+
         Short of time (``FINISH_SHARE`` of what is left when the dive began), the
         workers not yet fixed get their patterns from an integer master (CP-SAT over
         the known patterns that hold their forced shifts, hinted with the LP's largest
@@ -295,6 +318,8 @@ class ColumnGeneration(RosterSpace):
         step = first_step = max(1, math.ceil(DIVE_FORCE_SHARE * len(self._pricing)))
         place = min(self.fill_weight.values(), default=1)  # the least an open place costs (half: the LP lost it)
         undo: tuple[float, dict[str, Pattern], dict[str, frozenset[str]]] | None = None  # before the last step
+        refused: set[Decision] = set()  # single shifts whose forcing cost the LP half a place
+        last: list[Decision] = []  # the shifts forced by the last step
         finish = FINISH_SHARE * max(0.0, deadline - time.monotonic())
         master: MasterSolution | None = None
         try:
@@ -308,9 +333,19 @@ class ColumnGeneration(RosterSpace):
                 if undo is not None:
                     value, fixed, forced = undo
                     undo = None
-                    if step > 1 and master.value - value >= place / 2:
-                        self.fixed, self.forced, step = fixed, forced, step // 2
-                        continue
+                    lost = value + place / 2  # the LP's value once the step cost it half an open place
+                    if master.value >= lost:  # the rise may be the few rounds' patterns: price on
+                        master = self.generate(deadline - finish, DIVE_SETTLE_ROUNDS, below=lost)
+                        if master is None:
+                            return None, first
+                    if master.value >= lost:
+                        if step > 1:
+                            self.fixed, self.forced, step = fixed, forced, step // 2
+                            continue
+                        if len(refused) < DIVE_REFUSALS:
+                            self.fixed, self.forced = fixed, forced
+                            refused.update(last)
+                            continue
                     step = min(2 * step, first_step)
                 whole = {worker: i for (worker, i), share in master.shares.items()
                          if worker not in self.fixed and share > 1 - INTEGRAL_EPS}
@@ -327,7 +362,7 @@ class ColumnGeneration(RosterSpace):
                     first = first or next((w, p.shifts) for w, p in chosen.items())
                     continue
                 undo = (master.value, dict(self.fixed), dict(self.forced))
-                forced = self._force_surest_shifts(master, step, tabu)
+                forced = last = self._force_surest_shifts(master, step, tabu | refused)
                 if not forced:
                     break  # nothing left to force but tabu shifts: the integer master settles the rest
                 first = first or forced[0]

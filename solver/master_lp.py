@@ -62,14 +62,15 @@ class MasterLP:
         self._objective = objective = lp.Objective()
         objective.SetMinimization()
         self._cover = {sid: lp.Constraint(heads[sid], heads[sid], f"cover[{sid}]") for sid in heads}
-        caps = self._cap_rows(open_caps, 1 + sum(w * heads[sid] for sid, w in fill_weight.items()))
+        self._open: dict[int, list[pywraplp.Variable]] = {}  # level -> its shifts' open places
+        self._breach_cost = 1 + sum(w * heads[sid] for sid, w in fill_weight.items())
+        self._caps: dict[int, pywraplp.Constraint] = {}  # level -> the row capping its open places
         for sid, row in self._cover.items():
             if heads[sid]:
                 open_var = lp.NumVar(0, heads[sid], f"open[{sid}]")
                 row.SetCoefficient(open_var, 1)
                 objective.SetCoefficient(open_var, fill_weight.get(sid, 0))
-                if priority[sid] in caps:
-                    caps[priority[sid]].SetCoefficient(open_var, 1)
+                self._open.setdefault(priority[sid], []).append(open_var)
             if extra[sid]:
                 over = lp.NumVar(0, extra[sid], f"over[{sid}]")
                 row.SetCoefficient(over, -1)
@@ -84,19 +85,25 @@ class MasterLP:
             self._artificial[worker] = artificial
         self._columns: dict[str, list[pywraplp.Variable]] = {w: [] for w in workers}  # a worker's patterns in order
         self._restricted: dict[str, frozenset[int]] = {}  # worker -> the pattern indices left in play
+        self.cap_open(open_caps)
 
-    def _cap_rows(self, open_caps: dict[int, int], breach_cost: float) -> dict[int, pywraplp.Constraint]:
+    def cap_open(self, open_caps: dict[int, int]) -> None:
         """Rows keeping each capped level's open places within its cap, breakable at
-        ``breach_cost`` per place, so the LP stays feasible before patterns that meet
-        it are known (Lasdon's bound then bounds the open places plus that cost; a
-        roster within the caps pays none). Patterns take no part in these rows."""
-        lp, rows = self._lp, {}
+        a cost above leaving every place open, so the LP stays feasible before
+        patterns that meet it are known (Lasdon's bound then bounds the open places
+        plus that cost; a roster within the caps pays none). Patterns take no part in
+        these rows. A level capped again keeps the lower cap."""
+        lp = self._lp
         for level, cap in open_caps.items():
-            rows[level] = lp.Constraint(-lp.infinity(), cap, f"open_cap[{level}]")
+            if level in self._caps:
+                self._caps[level].SetUb(min(self._caps[level].ub(), cap))
+                continue
+            row = self._caps[level] = lp.Constraint(-lp.infinity(), cap, f"open_cap[{level}]")
             breach = lp.NumVar(0, lp.infinity(), f"open_cap_breach[{level}]")
-            rows[level].SetCoefficient(breach, -1)
-            self._objective.SetCoefficient(breach, breach_cost)
-        return rows
+            row.SetCoefficient(breach, -1)
+            self._objective.SetCoefficient(breach, self._breach_cost)
+            for open_var in self._open.get(level, []):
+                row.SetCoefficient(open_var, 1)
 
     def add(self, worker: str, shifts: frozenset[str], penalty: int) -> None:
         """A worker's new pattern, as the next column of the worker."""

@@ -377,7 +377,9 @@ def _dive_patterns(run: _Run, search: NeighbourhoodSearch, levels: list[int],
        a fill dive of 3-4 s first brought the full roster at 3.8-4.5 s, not 1.6 s).
     2. **With the wishes**, from that roster, when the first dive took less than
        ``SOFT_DIVE_WITHIN`` of the time limit. Kept when its master cost (open places
-       by weight, then penalties) is lower. With dives again (:func:`_dive`) the
+       by weight, then penalties) is lower. Its master LP keeps each level's open
+       places within the fill proven (:meth:`ColumnGeneration.cap_open_places`):
+       no roster leaves fewer, and the dive sees a lost place at once. With dives again (:func:`_dive`) the
        wishes' dive pays on Instance8 too: at 0.25 its fill dive (7.8-9.3 s) was
        followed by it and three runs ended at 1,321-1,368 (a fourth, whose fill
        dive took 16 s, at 1,390); at 0.15 two runs whose fill dive took over 9 s
@@ -422,6 +424,7 @@ def _dive_patterns(run: _Run, search: NeighbourhoodSearch, levels: list[int],
         else:
             proven = _fill_bounds_by_patterns(run, search, levels[:1], caps)
     if time.monotonic() - began < SOFT_DIVE_WITHIN * run.config.time_limit_s:
+        wishes.cap_open_places({level: _level_slots(search, level) - most for level, most in proven.items()})
         _dive(run, search, wishes, again=True)
     return proven
 

@@ -437,3 +437,53 @@ def test_a_dive_by_patterns_fixes_the_surest_patterns_that_fit_together() -> Non
                                       ("w3", frozenset({"D1"})): 0.4})
     chosen = columns._surest_fitting(master, frozenset({("w1", frozenset({"D0"}))}))
     assert {w: p.shifts for w, p in chosen.items()} == {"w2": {"D0"}}
+
+
+def test_pricing_towards_a_value_stops_once_there_or_once_out_of_reach() -> None:
+    """``below``: no round once the LP is below the value; one round when Lasdon's
+    bound already proves the LP never gets there."""
+    s = two_workers(preferences={"shifts": {"D3": 2}})
+    there, out_of_reach = columns_for(s), columns_for(s)
+    for columns in (there, out_of_reach):
+        columns.add_roster(set())
+    assert there.generate(time.monotonic() + 30, below=math.inf) is not None
+    assert there.rounds == 0
+    assert out_of_reach.generate(time.monotonic() + 30, below=-math.inf) is not None
+    assert out_of_reach.rounds == 1
+    converged = columns_for(s)
+    converged.add_roster(set())
+    converged.generate(time.monotonic() + 30)
+    assert converged.rounds > 1  # so the two stops above came early
+
+
+def test_a_shift_whose_forcing_costs_the_lp_half_a_place_is_refused_for_the_dive(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """One forced shift that costs the LP half an open place, even after more
+    pricing, is undone and not forced again in that dive; the next surest is
+    forced instead."""
+    columns = columns_for(two_workers(preferences={"shifts": {"D3": 2}}))
+    place = min(columns.fill_weight.values())
+    values = iter([0.0, place, place, 0.0])  # root; after forcing D0 on w1; after pricing on; after undoing
+    settled_below = []
+    offered = []
+
+    def generate(deadline: float, max_rounds: int | None = None, close_enough: float = 0.0,
+                 below: float | None = None) -> MasterSolution:
+        if below is not None:
+            settled_below.append(below)
+        return MasterSolution(prices={}, worker_duals={}, value=next(values), shares={})
+
+    def force(master: MasterSolution, want: int, tabu: frozenset) -> list:
+        offered.append(set(tabu))
+        if len(offered) > 1:
+            return []  # nothing else to force: the integer master settles the rest
+        columns.forced["w1"] = frozenset({"D0"})
+        return [("w1", frozenset({"D0"}))]
+
+    monkeypatch.setattr(solver_columns, "DIVE_FORCE_SHARE", 0.1)  # one shift a step
+    monkeypatch.setattr(columns, "generate", generate)
+    monkeypatch.setattr(columns, "_force_surest_shifts", force)
+    monkeypatch.setattr(columns, "_integer_master", lambda seconds, master, floor=None: None)
+    columns._dive_once(time.monotonic() + 10, frozenset())
+    assert settled_below == [pytest.approx(place / 2)]
+    assert offered == [set(), {("w1", frozenset({"D0"}))}]

@@ -84,3 +84,34 @@ def test_a_worker_without_patterns_is_priced_by_the_artificial_column() -> None:
     assert solution is not None
     assert solution.value == pytest.approx(3 * 10_000 + 100 * sum(HEADS.values()))
     assert solution.prices == {sid: pytest.approx(100) for sid in HEADS}
+
+
+def cheap_places(open_caps: dict[int, int]) -> MasterLP:
+    """An open place costs 1, less than ann's second shift (5 more): left alone, the
+    LP leaves a place of wed open."""
+    lp = MasterLP(heads=HEADS, extra={"mon": 0, "tue": 0, "wed": 0}, fill_weight=dict.fromkeys(HEADS, 1),
+                  over_cost=dict.fromkeys(HEADS, 0), priority=dict.fromkeys(HEADS, 3),
+                  workers=["ann", "bob", "cas"], open_caps=open_caps, no_pattern_cost=10_000, bounded=True)
+    for worker, shifts, penalty in [("ann", {"mon"}, 0), ("ann", {"mon", "wed"}, 5), ("bob", {"wed"}, 0),
+                                    ("cas", {"tue"}, 1)]:
+        lp.add(worker, frozenset(shifts), penalty)
+    return lp
+
+
+def test_a_cap_on_open_places_added_later_binds_as_one_given_at_the_start() -> None:
+    free = cheap_places({}).solve()
+    capped_later = cheap_places({})
+    capped_later.cap_open({3: 0})
+    later, at_start = capped_later.solve(), cheap_places({3: 0}).solve()
+    assert free is not None and later is not None and at_start is not None
+    assert free.value == pytest.approx(2)  # cas 1, one place of wed open 1
+    assert later.value == pytest.approx(at_start.value) == pytest.approx(6)  # ann takes wed too: 5 + cas 1
+    assert later.shares[("ann", 1)] == pytest.approx(1)
+
+
+@pytest.mark.parametrize("caps", [[0, 1], [1, 0]])
+def test_a_level_capped_twice_keeps_the_lower_cap(caps: list[int]) -> None:
+    lp = cheap_places({3: caps[0]})
+    lp.cap_open({3: caps[1]})
+    solution = lp.solve()
+    assert solution is not None and solution.value == pytest.approx(6)
