@@ -105,7 +105,7 @@ class ColumnGeneration(RosterSpace):
     patterns: dict[str, list[Pattern]] = field(default_factory=dict)
     lp_bound: float | None = None  # the master LP's value when no pattern priced out
     open_floor: float = 0.0  # least_open: the best lower bound on the weighted open places so far
-    open_caps: dict[int, int] = field(default_factory=dict)  # level -> most open places (master LP only)
+    open_caps: dict[int, int] = field(default_factory=dict)  # level -> most open places at first (master LP only)
     rounds: int = 0
     dives: int = 0  # made by the last dive()
     fixed: dict[str, Pattern] = field(default_factory=dict)  # while diving
@@ -136,7 +136,6 @@ class ColumnGeneration(RosterSpace):
     def cap_open_places(self, caps: dict[int, int]) -> None:
         """Keep each level's open places in the master LP within ``caps[level]``
         (breakable at a cost above leaving every place open, :meth:`MasterLP.cap_open`)."""
-        self.open_caps.update(caps)
         self._master.cap_open(caps)
 
     @property
@@ -210,9 +209,8 @@ class ColumnGeneration(RosterSpace):
         with ThreadPoolExecutor(max(1, self.workers)) as pool:
             while True:
                 master = self._solve_master_lp()
-                if master is None or not order or time.monotonic() >= deadline or rounds == max_rounds:
-                    return master
-                if below is not None and master.value < below:
+                if (master is None or not order or time.monotonic() >= deadline or rounds == max_rounds
+                        or (below is not None and master.value < below)):
                     return master
                 rounds += 1
                 self.rounds += 1

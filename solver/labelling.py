@@ -78,6 +78,8 @@ class WorkerLabelling:
     sunday: np.ndarray
     rules: np.ndarray  # min_off, min_run, max_run, max_weekends, max_units, min_units, radices of the rest
     counted: set[int] = field(default_factory=set, compare=False)  # capped labels the states count so far
+    _arrays: dict[int, tuple[np.ndarray, ...] | None] = field(  # len(counted) -> _counting's arrays
+        default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, v: Variables, worker: Worker, offset: float, soft: dict[str, float]) -> WorkerLabelling | None:
@@ -199,7 +201,13 @@ class WorkerLabelling:
     def _counting(self) -> tuple[np.ndarray, ...] | None:
         """The kernel's arrays for the labels counted now: each choice's slot (-1: its
         label is not counted), the caps, their radices and the rules; None when their
-        states cannot be indexed."""
+        states cannot be indexed. Built once per set counted (it only grows), not
+        once per pricing call."""
+        if len(self.counted) not in self._arrays:
+            self._arrays[len(self.counted)] = self._build_counting()
+        return self._arrays[len(self.counted)]
+
+    def _build_counting(self) -> tuple[np.ndarray, ...] | None:
         counted = sorted(self.counted)
         caps = [self.cap_of[k] for k in counted]
         run_radix, weekend_radix, unit_radix = (int(r) for r in self.rules[6:9])

@@ -379,8 +379,9 @@ def _dive_patterns(run: _Run, search: NeighbourhoodSearch, levels: list[int],
        ``SOFT_DIVE_WITHIN`` of the time limit. Kept when its master cost (open places
        by weight, then penalties) is lower. Its master LP keeps each level's open
        places within the fill proven (:meth:`ColumnGeneration.cap_open_places`):
-       no roster leaves fewer, and the dive sees a lost place at once. With dives again (:func:`_dive`) the
-       wishes' dive pays on Instance8 too: at 0.25 its fill dive (7.8-9.3 s) was
+       no roster leaves fewer, and the dive sees a lost place at once. With dives
+       again (:func:`_dive`) the wishes' dive pays on Instance8 too: at 0.25 its
+       fill dive (7.8-9.3 s) was
        followed by it and three runs ended at 1,321-1,368 (a fourth, whose fill
        dive took 16 s, at 1,390); at 0.15 two runs whose fill dive took over 9 s
        ended at 1,370 and 1,516, and two with one wishes' dive (the engine before)
