@@ -764,8 +764,8 @@ def _wishes_on_whole_model(run: _Run, search: NeighbourhoodSearch, fill: Fill) -
     4,135, 4,131 and 4,130 (seeds 0-2, 39 s of it), against 4,181 and 4,168 by
     neighbourhoods (seed 0, the same hour). Where steps work in windows neighbourhoods
     stay far ahead: Timefold LARGE (20,170 pairs), the whole model 35,849 and 35,247
-    at 30 s (seeds 0, 1) and 40,187 at 120 s, against
-    40,317 in each by neighbourhoods."""
+    at 30 s (seeds 0, 1) and 40,187 at 120 s, against 40,317 in each by
+    neighbourhoods."""
     pairs = len(run.v.x)
     if not fill:
         return False
