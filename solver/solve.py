@@ -382,11 +382,10 @@ def _dive_patterns(run: _Run, search: NeighbourhoodSearch, levels: list[int],
        places within the fill proven (:meth:`ColumnGeneration.cap_open_places`):
        no roster leaves fewer, and the dive sees a lost place at once. With dives
        again (:func:`_dive`) the wishes' dive pays on Instance8 too: at 0.25 its
-       fill dive (7.8-9.3 s) was
-       followed by it and three runs ended at 1,321-1,368 (a fourth, whose fill
-       dive took 16 s, at 1,390); at 0.15 two runs whose fill dive took over 9 s
-       ended at 1,370 and 1,516, and two with one wishes' dive (the engine before)
-       at 1,416 and 1,499.
+       fill dive (7.8-9.3 s) was followed by it and three runs ended at 1,321-1,368
+       (a fourth, whose fill dive took 16 s, at 1,390); at 0.15 two runs whose fill
+       dive took over 9 s ended at 1,370 and 1,516, and two with one wishes' dive
+       (the engine before) at 1,416 and 1,499.
 
     Curtois, 60 s, seed 0 (``/tmp`` driver, one run each): with the wishes' dive
     alone its root LP took 24-26 s on Instance8, leaving no time to dive (1,611 in
@@ -718,7 +717,7 @@ def _improve(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: list[in
                            "seconds": round(time.monotonic() - began, 2), "value": len(pairs)})
         run.solution, run.full_solution = {k: 1 for k in pairs}, None
         run.all_optimal = False
-    if _wishes_on_whole_model(run, search, fill):  # the soft terms by CP-SAT, at this filling
+    if small or (fill and _large_wishes_on_whole_model(run, search)):  # the soft terms by CP-SAT, at this filling
         terms = soft_terms(run.v)
         for level in levels:
             run.model.add(fill[level] >= _level_fill(run.solution, search, level))
@@ -750,10 +749,10 @@ def _improve(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: list[in
     return _roster_penalties(search, pairs)
 
 
-def _wishes_on_whole_model(run: _Run, search: NeighbourhoodSearch, fill: Fill) -> bool:
-    """Whether CP-SAT takes the wishes on the whole model (built, with ``fill``) rather
-    than neighbourhoods: always up to ``EXACT_MODEL_VARIABLES`` pairs; above that, where
-    neighbourhood steps cannot work in windows (rules over the whole horizon,
+def _large_wishes_on_whole_model(run: _Run, search: NeighbourhoodSearch) -> bool:
+    """Whether CP-SAT takes the wishes on a built whole model above
+    ``EXACT_MODEL_VARIABLES`` pairs (below, it always does) rather than neighbourhoods:
+    where neighbourhood steps cannot work in windows (rules over the whole horizon,
     :attr:`NeighbourhoodSearch.windowed`) and the time left is ``WHOLE_WISHES_PACE``
     times what a stage of that size needs to reach a roster (``STAGE_SECONDS_PER_PAIR``).
 
@@ -766,12 +765,7 @@ def _wishes_on_whole_model(run: _Run, search: NeighbourhoodSearch, fill: Fill) -
     stay far ahead: Timefold LARGE (20,170 pairs), the whole model 35,849 and 35,247
     at 30 s (seeds 0, 1) and 40,187 at 120 s, against 40,317 in each by
     neighbourhoods."""
-    pairs = len(run.v.x)
-    if not fill:
-        return False
-    if pairs <= EXACT_MODEL_VARIABLES:
-        return True
-    return not search.windowed and run.remaining() >= WHOLE_WISHES_PACE * pairs * STAGE_SECONDS_PER_PAIR
+    return not search.windowed and run.remaining() >= WHOLE_WISHES_PACE * len(run.v.x) * STAGE_SECONDS_PER_PAIR
 
 
 def _final_reserve(search: NeighbourhoodSearch, config: SolverConfig) -> float:

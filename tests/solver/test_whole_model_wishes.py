@@ -1,5 +1,5 @@
 """Who takes the wishes on a model too large to solve them exactly
-(``solver.solve._wishes_on_whole_model``): CP-SAT on the whole model where rules over
+(``solver.solve._large_wishes_on_whole_model``): CP-SAT on the whole model where rules over
 the whole horizon keep neighbourhood steps from working in windows, and the time
 left allows it; neighbourhoods otherwise."""
 
