@@ -3,8 +3,9 @@
 A pair is ruled out before any optimisation when the worker lacks the role,
 a required credential valid on every date the shift touches (*onbekwaam maakt
 onbevoegd*), the induction at the location, or is too far away, unavailable,
-busy with fixed work (or too close to it for the daily rest), or when the shift
-itself is longer than the law or its organisation's CAO allows. Every
+busy with fixed work (or too close to it for the daily rest), may work no shift
+of its kind at all (``max_shifts_by_label`` of 0), or when the shift itself is
+longer than the law or its organisation's CAO allows. Every
 exclusion carries a machine-readable code and a sentence a planner can act on.
 """
 
@@ -108,6 +109,11 @@ class EligibilityContext:
     def dates(self) -> dict[str, list[date]]:
         tb = self.timeline.timebase
         return {sid: item.dates_touched(tb) for sid, item in self.timeline.shifts.items()}
+
+    def in_horizon(self, shift_id: str) -> bool:
+        """Whether the shift starts on a date of the horizon (where the per-horizon rules count it)."""
+        h = self.scenario.horizon
+        return h.start <= self.timeline.shifts[shift_id].start_date <= h.end
 
     @cached_property
     def held_codes(self) -> dict[str, frozenset[str]]:
@@ -237,7 +243,22 @@ def exclusion(ctx: EligibilityContext, worker: Worker, shift: Shift) -> Exclusio
             "travel",
             f"lives {distance:.1f} km from {shift.location}, travels at most {worker.max_travel_km:g} km",
         )
-    return shift_exclusion(ctx, shift) or timing_exclusion(ctx, worker, shift)
+    return (shift_exclusion(ctx, shift) or label_exclusion(ctx, worker, shift)
+            or timing_exclusion(ctx, worker, shift))
+
+
+def label_exclusion(ctx: EligibilityContext, worker: Worker, shift: Shift) -> Exclusion | None:
+    """The worker may work no shift of this kind: ``max_shifts_by_label`` caps its label
+    at 0 and the shift starts in the horizon, where the cap counts (GEN-KIND-MAX,
+    :func:`flexpool.checker.check_generic_totals`).
+
+    Such a pair can never be in a legal roster, so it is no candidate: the open slot's
+    explanation names the rule, and the solver carries no variable for it (a third of
+    the candidate pairs in the Curtois-Qu instances)."""
+    if worker.work_rules.max_shifts_by_label.get(shift.label) != 0 or not ctx.in_horizon(shift.id):
+        return None
+    return Exclusion("label-cap", f"may work no shifts labelled {shift.label!r} (max_shifts_by_label 0)",
+                     "GEN-KIND-MAX")
 
 
 def timing_exclusion(ctx: EligibilityContext, worker: Worker, shift: Shift) -> Exclusion | None:
@@ -292,11 +313,12 @@ def eligible_workers(ctx: EligibilityContext) -> dict[str, list[str]]:
     """For every shift, the ids of the workers who may take it (in scenario order).
 
     Candidates come from set indexes (role, held codes, locations within reach,
-    credentials valid all horizon, contracts, unavailable windows), so large
-    regions do not test every pair; :func:`exclusion`'s own checks decide only the
-    pairs the indexes leave open: a credential that lapses inside the horizon, and
-    a shift near the worker's fixed work, found by bisecting its starts (Curtois
-    Instance24: 1.7 million pairs tested one by one took 8 s).
+    credentials valid all horizon, contracts, kinds capped at 0, unavailable
+    windows), so large regions do not test every pair; :func:`exclusion`'s own
+    checks decide only the pairs the indexes leave open: a credential that lapses
+    inside the horizon, and a shift near the worker's fixed work, found by
+    bisecting its starts (Curtois Instance24: 1.7 million pairs tested one by one
+    took 8 s).
     """
     workers = ctx.scenario.workers
     by_role: dict[str, set[int]] = defaultdict(set)
@@ -307,6 +329,11 @@ def eligible_workers(ctx: EligibilityContext) -> dict[str, list[str]]:
         for code in ctx.held_codes[w.id]:
             by_code[code].add(index)
     everyone = set(range(len(workers)))
+    no_label: dict[str, set[int]] = defaultdict(set)  # label -> workers whose cap on it is 0
+    for index, w in enumerate(workers):
+        for label, cap in w.work_rules.max_shifts_by_label.items():
+            if cap == 0:
+                no_label[label].add(index)
     reach: dict[str, set[int]] = {}
     valid_throughout: dict[frozenset[str], set[int]] = {}
     allowed_length: dict[int, set[int]] = {}
@@ -330,6 +357,8 @@ def eligible_workers(ctx: EligibilityContext) -> dict[str, list[str]]:
         if minutes not in allowed_length:
             allowed_length[minutes] = {i for i, w in enumerate(workers) if minutes <= _longest_shift_allowed(w)}
         candidates = (candidates & reach[shift.location] & allowed_length[minutes]) - unavailable[shift.id]
+        if shift.label in no_label and ctx.in_horizon(shift.id):
+            candidates -= no_label[shift.label]
         needed = frozenset(_needed_codes(shift))
         if needed not in valid_throughout:
             valid_throughout[needed] = {i for i, w in enumerate(workers) if needed <= ctx.valid_throughout[w.id]}

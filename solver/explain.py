@@ -46,6 +46,7 @@ EXCLUSION_WORDS = {
     "fixed-work": "work elsewhere at that time",
     "rest-with-fixed-work": "lack the rest next to their own roster",
     "contract": "are excluded by their contract",
+    "label-cap": "may work no shifts of this kind",
 }
 
 

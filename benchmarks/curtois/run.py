@@ -68,12 +68,14 @@ def engine_version() -> str:
     """A short hash of the solver's staging code (``solve.py``, ``neighbourhoods.py``,
     ``columns.py`` with its labelling pricer and master LP, ``construct.py``,
     ``greedy.py``), the objective and the model's variables and rules (how fast a
-    model builds changes how far a search gets), so rows measured with different engine versions can be told apart."""
+    model builds changes how far a search gets) and the candidate pairs
+    (``flexpool/eligibility.py``), so rows measured with different engine versions can
+    be told apart."""
     root = HERE.parents[1] / "solver"
     digest = hashlib.sha256()
     for name in ("solve.py", "neighbourhoods.py", "columns.py", "construct.py", "greedy.py", "objective.py",
                  "generic_rules.py", "rules.py", "variables.py", "labelling.py", "labelling_kernel.py",
-                 "master_lp.py"):
+                 "master_lp.py", "../flexpool/eligibility.py"):
         digest.update((root / name).read_bytes())
     return digest.hexdigest()[:8]
 

@@ -13,6 +13,8 @@ from pathlib import Path
 from flexpool.eligibility import EligibilityContext, eligible_workers, exclusion
 from flexpool.scenario import load_scenario
 from flexpool.timeline import Timeline
+from tests.builders import worker as worker_of
+from tests.generic_builders import day_shift, generic_scenario
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -34,3 +36,18 @@ def test_indexed_eligibility_is_the_rule_pair_by_pair() -> None:
                 kinds[why.code] += 1
         assert indexed[shift.id] == by_rule, shift.id
     assert {"unavailable", "fixed-work", "rest-with-fixed-work"} <= set(kinds), kinds
+
+
+def test_a_kind_capped_at_zero_is_no_candidate() -> None:
+    """GEN-KIND-MAX with a cap of 0: the worker may work no night at all, so no night
+    is a candidate pair (the reason names the rule); days stay candidates, and a cap of
+    1 excludes nothing."""
+    nights = [day_shift(d, "N", "22:00", "23:59") for d in (1, 2)]
+    s = generic_scenario(shifts=[day_shift(1), *nights],
+                         workers=[worker_of("w1", work_rules={"max_shifts_by_label": {"N": 0}}),
+                                  worker_of("w2", work_rules={"max_shifts_by_label": {"N": 1}})])
+    ctx = EligibilityContext(s, Timeline.of(s))
+    assert eligible_workers(ctx) == {"D1": ["w1", "w2"], "N1": ["w2"], "N2": ["w2"]}
+    why = exclusion(ctx, s.workers[0], s.shifts[1])
+    assert why is not None and (why.code, why.rule) == ("label-cap", "GEN-KIND-MAX")
+    assert "'N'" in why.message

@@ -12,6 +12,7 @@ from flexpool.timeline import Timeline
 from solver import SolverConfig, solve
 from solver.explain import explain_unfilled
 from tests.builders import organisation, scenario, shift, worker
+from tests.generic_builders import day_shift, generic_scenario
 
 CONFIG = SolverConfig(time_limit_s=5, seed=1)
 BIG = "big:verpleegkundige"
@@ -88,3 +89,13 @@ def test_past_the_deadline_open_slots_are_counted_not_checked() -> None:
     assert unfilled.missing == 2
     assert [r.code for r in unfilled.reasons] == ["not-checked"]
     assert unfilled.reasons[0].message.startswith("1 eligible worker not assigned here; not checked one by one")
+
+
+def test_a_kind_no_one_may_work_is_named_with_its_rule() -> None:
+    """The only worker may work no nights (``max_shifts_by_label`` N: 0): the open night
+    says so, where a planner would otherwise look for a busy or absent worker."""
+    s = generic_scenario(shifts=[day_shift(1, "N", "22:00", "23:59")],
+                         work_rules={"max_shifts_by_label": {"N": 0}})
+    (unfilled,) = solve(s, CONFIG).roster.unfilled
+    assert unfilled.reasons[0].code == "no-eligible-worker"
+    assert unfilled.reasons[0].message.endswith("of 1 workers: 1 may work no shifts of this kind")

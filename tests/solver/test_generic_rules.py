@@ -179,3 +179,12 @@ def test_every_roster_handed_out_meets_the_minimums() -> None:
     assert handed_out
     for pairs in handed_out:
         assert check(s, roster_of(pairs)).legal
+
+
+def test_a_pin_on_a_kind_capped_at_zero_is_dropped_with_the_rule() -> None:
+    s = generic_scenario(shifts=[day_shift(1, "N", "22:00", "23:59")], work_rules={"max_shifts_by_label": {"N": 0}},
+                         pinned=[{"shift": "N1", "worker": "w1"}])
+    roster = solved(s)
+    assert roster.assignments == []
+    (dropped,) = roster.dropped_pins or []
+    assert [r.code for r in dropped.reasons] == ["label-cap"]
