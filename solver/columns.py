@@ -304,7 +304,10 @@ class ColumnGeneration(RosterSpace):
         shares). An LP that pricing left unfinished forces nothing: on Curtois
         Instance14, whose root LP did not converge in 24 s, two patterns fixed by it
         left the integer master no roster within 4 s. Nor is a ``tabu`` decision taken
-        again, though the LP may still hold it.
+        again, though the LP may still hold it. A master LP GLOP cannot solve, even
+        loaded afresh (:meth:`MasterLP.solve`), ends the dive there too, hinted by the
+        last LP solved: on Curtois Instance12 such a failure had ended its wishes'
+        dives without a roster.
 
         Returns the roster (None when none was found) and the dive's first decision
         (the shift forced, or the pattern fixed by its share, not whole), a
@@ -322,10 +325,11 @@ class ColumnGeneration(RosterSpace):
         master: MasterSolution | None = None
         try:
             while time.monotonic() < deadline - finish:
-                master = (self.generate(deadline - finish, DIVE_ROUNDS) if self.diving
+                solved = (self.generate(deadline - finish, DIVE_ROUNDS) if self.diving
                           else self.generate(deadline - finish, close_enough=DIVE_ROOT_GAP if self.soft else 0.0))
-                if master is None:
-                    return None, first
+                if solved is None:
+                    break  # GLOP found no optimum, even afresh: the integer master settles the rest
+                master = solved
                 if time.monotonic() >= deadline - finish:
                     break  # an LP cut short is no guide: forcing by it can leave no roster in the pool
                 if undo is not None:
@@ -333,9 +337,10 @@ class ColumnGeneration(RosterSpace):
                     undo = None
                     lost = value + place / 2  # the LP's value once the step cost it half an open place
                     if master.value >= lost:  # the rise may be the few rounds' patterns: price on
-                        master = self.generate(deadline - finish, DIVE_SETTLE_ROUNDS, below=lost)
-                        if master is None:
-                            return None, first
+                        solved = self.generate(deadline - finish, DIVE_SETTLE_ROUNDS, below=lost)
+                        if solved is None:
+                            break
+                        master = solved
                     if master.value >= lost:
                         if step > 1:
                             self.fixed, self.forced, step = fixed, forced, step // 2

@@ -19,16 +19,25 @@ The LP (Dantzig-Wolfe master):
   (counting open places only, it stays: see ``bounded``);
 - **cap rows** (optional) keep a level's open places within a cap, breakable at a
   cost above leaving every place open.
+
+GLOP warm-started in place can end ABNORMAL and stay so on every later solve, while
+the same LP loaded afresh solves at once: on Curtois Instance12's wishes' dive
+(60 workers, 7,246 columns) it happened in 3 of 3 runs (``/tmp`` driver, seeds 0,
+2, 3), each time a few steps into the dive, which then ended without a roster;
+loaded afresh with the dual simplex the LP solved in each. So a failed solve loads
+the LP afresh (:meth:`MasterLP.solve`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ortools.linear_solver import pywraplp
+from ortools.linear_solver import linear_solver_pb2, pywraplp
 
 INTEGRAL_EPS = 1e-6
 GLOP_PARAMETERS = "use_preprocessing: false"  # presolve would rebuild the problem and drop the basis
+FRESH_GLOP_PARAMETERS = ("use_preprocessing: false use_dual_simplex: true",  # an LP loaded afresh, in turn
+                         "use_dual_simplex: true")
 
 
 @dataclass(frozen=True)
@@ -137,9 +146,9 @@ class MasterLP:
                 self._restricted[worker] = keep
 
     def solve(self) -> MasterSolution | None:
-        """The LP's optimum, from the last basis; None when GLOP finds none (numerical
-        trouble: a dive gives up)."""
-        if self._lp.Solve() != pywraplp.Solver.OPTIMAL:
+        """The LP's optimum, from the last basis, or else from the LP loaded afresh
+        (:meth:`_reload`); None when GLOP finds none either way (a dive gives up)."""
+        if self._lp.Solve() != pywraplp.Solver.OPTIMAL and not self._solve_afresh():
             return None
         shares = {}
         for worker, columns in self._columns.items():
@@ -150,3 +159,32 @@ class MasterLP:
         return MasterSolution(prices={sid: row.dual_value() for sid, row in self._cover.items()},
                               worker_duals={w: row.dual_value() for w, row in self._choice.items()},
                               value=self._objective.Value(), shares=shares)
+
+    def _solve_afresh(self) -> bool:
+        """Whether the LP, loaded afresh, solves with any of ``FRESH_GLOP_PARAMETERS``."""
+        for parameters in FRESH_GLOP_PARAMETERS:
+            self._reload(parameters)
+            if self._lp.Solve() == pywraplp.Solver.OPTIMAL:
+                return True
+        return False
+
+    def _reload(self, parameters: str) -> None:
+        """Replace the solver by a new one holding the same LP (exported and loaded
+        again: no basis, nothing of the old solver's state) and solving it with
+        ``parameters`` from then on (GLOP drops its basis when they change), its rows
+        and columns found again by their index."""
+        proto = linear_solver_pb2.MPModelProto()
+        self._lp.ExportModelToProto(proto)
+        lp = pywraplp.Solver.CreateSolver("GLOP")
+        error = lp.LoadModelFromProto(proto)
+        if error:
+            raise RuntimeError(f"the master LP could not be loaded again: {error}")
+        lp.SetSolverSpecificParametersAsString(parameters)
+        column, row = lp.variables(), lp.constraints()
+        self._cover = {sid: row[r.index()] for sid, r in self._cover.items()}
+        self._choice = {w: row[r.index()] for w, r in self._choice.items()}
+        self._caps = {level: row[r.index()] for level, r in self._caps.items()}
+        self._open = {level: [column[x.index()] for x in xs] for level, xs in self._open.items()}
+        self._artificial = {w: column[x.index()] for w, x in self._artificial.items()}
+        self._columns = {w: [column[x.index()] for x in xs] for w, xs in self._columns.items()}
+        self._lp, self._objective = lp, lp.Objective()

@@ -87,7 +87,6 @@ PROBED_PATTERN_VARIABLES = 2 * EXACT_MODEL_VARIABLES  # up to this, a dive when 
 PROBE_ROUND_SHARE = 0.1  # of a dive's time, at most, for that round (_pricing_is_quick)
 PATTERN_SHARE = 0.5  # of the time left, at most, for a dive
 SOFT_DIVE_WITHIN = 0.25  # of the time limit: a fill dive quicker than this is followed by the wishes' dive
-DIVE_AGAIN_SHARE = 0.3  # of the time limit, from the wishes' dive's start, for diving again (_dive)
 FILL_BOUND_SHARE = 0.25  # of the time left then, at most, for proving the levels' fill by patterns
 PATTERN_MAX_WEIGHT = 10 ** 9  # above this an open place's cost would swamp the master LP's precision
 EXPLAIN_MIN_SECONDS = 1.0  # checking open slots' eligible workers one by one, even past the limit
@@ -466,10 +465,13 @@ def _dive(run: _Run, search: NeighbourhoodSearch, columns: ColumnGeneration, aga
     """One dive (:meth:`ColumnGeneration.dive`) from the roster so far, in
     ``PATTERN_SHARE`` of the time left, its roster kept when better: with the wishes
     (``columns.soft``), a lower master cost; on filling alone, more filling. With
-    ``again`` it dives again, each dive leaving the paths of those before, for up to
-    ``DIVE_AGAIN_SHARE`` of the time limit from its start: the whole model's
-    preferences stage rarely improves a dive's roster (Curtois Instance5: 1,146 from
-    the dive, 49 s of that stage left it there), and a later dive is cheap.
+    ``again`` it dives again, each dive leaving the paths of those before, until
+    that share is used: the whole model's preferences stage rarely improves a dive's
+    roster (Curtois Instance5: 1,146 from the dive, 49 s of that stage left it there),
+    and a later dive is cheap. Curtois, 60 s, seeds 0 and 1 (``/tmp`` driver), dives
+    again until the share is used (28-29 s) against until 30% of the time limit
+    (18 s): Instance6 1,950 and 1,951 against 1,952 and 1,952; Instance7 1,060 and
+    1,059 against 1,058 and 1,064; Instance8 1,308 and 1,308 against 1,369 and 1,371.
     :func:`_dive_patterns` asks it of the wishes' dive only: filling dives again,
     Instance8 never reached its fill bound in 18 s (three runs, two or three dives
     each), where the level stage reached it from the first dive's roster in 2-7 s;
@@ -479,8 +481,7 @@ def _dive(run: _Run, search: NeighbourhoodSearch, columns: ColumnGeneration, aga
     start = {k for k, val in run.solution.items() if val}
     columns.add_roster(start)
     deadline = began + run.remaining() * PATTERN_SHARE
-    again_until = min(deadline, began + DIVE_AGAIN_SHARE * run.config.time_limit_s) if again else None
-    dived = columns.dive(deadline, again_until)
+    dived = columns.dive(deadline, deadline if again else None)
     name = "patterns: wishes" if soft else "patterns: fill"
     record: dict[str, object] = {"stage": name, "status": "NOT FOUND", "rounds": columns.rounds,
                                  "dives": columns.dives, "patterns": sum(len(p) for p in columns.patterns.values())}

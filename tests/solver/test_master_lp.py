@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from ortools.linear_solver import pywraplp
 
 from solver.master_lp import MasterLP
 
@@ -115,3 +118,34 @@ def test_a_level_capped_twice_keeps_the_lower_cap(caps: list[int]) -> None:
     lp.cap_open({3: caps[1]})
     solution = lp.solve()
     assert solution is not None and solution.value == pytest.approx(6)
+
+
+class _Abnormal:
+    """A GLOP solver whose solves end ABNORMAL, as a warm-started one can stay."""
+
+    def __init__(self, lp: pywraplp.Solver) -> None:
+        self._lp = lp
+
+    def Solve(self) -> int:
+        return pywraplp.Solver.ABNORMAL
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._lp, name)
+
+
+def test_a_solve_glop_fails_in_place_is_done_again_on_the_lp_loaded_afresh() -> None:
+    """Every row and column is found again in the loaded LP: it gives the same value,
+    and restricting a worker and adding a pattern afterwards work as before (the LP is
+    degenerate: its prices and shares need not be the same)."""
+    lp, fresh = built_at_once(PATTERNS[:-1]), built_at_once(PATTERNS[:-1])
+    lp._lp = _Abnormal(lp._lp)
+    reloaded, expected = lp.solve(), fresh.solve()
+    assert reloaded is not None and expected is not None
+    assert reloaded.value == pytest.approx(expected.value)
+    for master_lp in (lp, fresh):
+        master_lp.restrict({"ann": frozenset({0})})
+        master_lp.add(*PATTERNS[-1][:1], frozenset(PATTERNS[-1][1]), PATTERNS[-1][2])
+    after, expected = lp.solve(), fresh.solve()
+    assert after is not None and expected is not None
+    assert after.value == pytest.approx(expected.value)
+    assert {i for w, i in after.shares if w == "ann"} == {0}
