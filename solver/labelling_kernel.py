@@ -10,10 +10,11 @@ import numpy as np
 
 @numba.njit(cache=True, nogil=True, inline="always")
 def _run_move(last, run, edge, day, next_label, off, forbidden, min_off, min_run, max_run):  # pragma: no cover
-    """The run after working ``next_label`` (``off``: a day off) on ``day`` from the state
-    (``last``, ``run``, ``edge``): (allowed, run, edge). GEN-MAX-DAYS, GEN-MIN-DAYS and
-    GEN-MIN-OFF (runs touching day 0 exempt), GEN-SUCCESSION."""
-    if next_label == off:
+    """The run after working a shift of label ``next_label`` (-1: a day off) on ``day``
+    from the state (``last``, the kind of the label worked last or ``off``, ``run``,
+    ``edge``): (allowed, run, edge). GEN-MAX-DAYS, GEN-MIN-DAYS and GEN-MIN-OFF (runs
+    touching day 0 exempt), GEN-SUCCESSION (``forbidden[kind, label]``)."""
+    if next_label < 0:
         if last == off:
             return True, min(run + 1, min_off), edge
         if edge == 0 and run < min_run:
@@ -29,7 +30,7 @@ def _run_move(last, run, edge, day, next_label, off, forbidden, min_off, min_run
 
 
 @numba.njit(cache=True, nogil=True)
-def _completion_bounds(day_start, label, units, cost, forbidden, rules, by_units):  # pragma: no cover
+def _completion_bounds(day_start, label, kind, units, cost, forbidden, rules, by_units):  # pragma: no cover
     """``bound[d, last, run, edge, u]``: the least cost of days ``d`` onwards from that
     state with ``u`` units of work minutes done, under the run, succession and (with
     ``by_units``) total-minutes rules alone: a relaxation (weekends and caps left out),
@@ -50,9 +51,9 @@ def _completion_bounds(day_start, label, units, cost, forbidden, rules, by_units
                 for edge in range(2):
                     for c in range(day_start[day] - 1, day_start[day + 1]):
                         working = c >= day_start[day]
-                        nxt = label[c] if working else off
-                        ok, new_run, new_edge = _run_move(last, run, edge, day, nxt, off, forbidden,
-                                                          min_off, min_run, max_run)
+                        nxt = kind[c] if working else off
+                        ok, new_run, new_edge = _run_move(last, run, edge, day, label[c] if working else -1, off,
+                                                          forbidden, min_off, min_run, max_run)
                         if not ok:
                             continue
                         step = cost[c] if working else 0.0
@@ -65,17 +66,17 @@ def _completion_bounds(day_start, label, units, cost, forbidden, rules, by_units
 
 
 @numba.njit(cache=True, nogil=True)
-def _label(day_start, label, units, slot, cost, forbidden, caps, radices, saturday, sunday, rules, most,
+def _label(day_start, label, kind, units, slot, cost, forbidden, caps, radices, saturday, sunday, rules, most,
            threshold, by_units, table_keys, table_index, used, fields, counts, values, parent,
            choice):  # pragma: no cover - compiled
     days = day_start.shape[0] - 1
-    off = forbidden.shape[0] - 1  # the label index of "a day off"
+    off = forbidden.shape[0] - 1  # the kind index of "a day off"
     min_off, min_run, max_run, max_weekends = rules[0], rules[1], rules[2], rules[3]
     max_units, min_units = rules[4], rules[5]
     run_radix, weekend_radix, unit_radix, counted = rules[6], rules[7], rules[8], rules[9]
     mask = table_keys.shape[0] - 1
     layer_cap = fields.shape[1]
-    bound = _completion_bounds(day_start, label, units, cost, forbidden, rules, by_units)
+    bound = _completion_bounds(day_start, label, kind, units, cost, forbidden, rules, by_units)
     # state 0: before day 0, off in a run touching the edge
     cur = 0
     n = 1
@@ -105,9 +106,9 @@ def _label(day_start, label, units, slot, cost, forbidden, caps, radices, saturd
             value = values[cur * layer_cap + i]
             for c in range(first - 1, day_start[day + 1]):
                 working = c >= first
-                new_last = label[c] if working else off
-                ok, new_run, new_edge = _run_move(last, run, edge, day, new_last, off, forbidden,
-                                                  min_off, min_run, max_run)
+                new_last = kind[c] if working else off
+                ok, new_run, new_edge = _run_move(last, run, edge, day, label[c] if working else -1, off,
+                                                  forbidden, min_off, min_run, max_run)
                 if not ok:
                     continue
                 new_units, new_weekends, grow, new_value, taken = done, weekends, -1, value, -1

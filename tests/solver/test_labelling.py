@@ -199,3 +199,22 @@ def test_the_bound_by_patterns_is_the_same_with_the_programme() -> None:
     proven = with_programme.least_open(time.monotonic() + 30)
     assert proven is not None
     assert proven == without.least_open(time.monotonic() + 30)
+
+
+def test_labels_that_forbid_the_same_labels_next_share_a_state_but_keep_their_caps() -> None:
+    """An early and a day shift forbid nothing the next day, a late forbids the early:
+    three labels, two kinds of state (plus a day off). The day shift's cap is still its
+    own: the least reduced cost is the one CP-SAT proves."""
+    rng = random.Random(3)
+    shifts = [s for d in range(14) for s in (day_shift(d, "E", "07:00", "15:00"), day_shift(d, "D", "09:00", "17:00"),
+                                             day_shift(d, "L", "14:00", "22:00"))]
+    wishes = {s["id"]: rng.choice([-2, -1, 1, 2]) for s in shifts if rng.random() < 0.3}
+    s = generic_scenario(shifts=shifts, rules={"forbidden_successions": [["L", "E"]]}, weights=ONLY_WISHES,
+                         workers=[worker("w1", work_rules={"max_shifts_by_label": {"D": 2}, "max_weekends": 1},
+                                         preferences={"shifts": wishes})])
+    labelling = columns_for(s)._pricing["w1"].labelling
+    assert labelling is not None
+    assert len(labelling.label_names) == 3 and len(labelling.kind_forbidden) == 2 + 1
+    for seed in range(3):
+        for by_labelling, by_cp_sat in priced_both_ways(columns_for(s), seed):
+            assert agree(by_labelling, by_cp_sat), (by_labelling, by_cp_sat)
