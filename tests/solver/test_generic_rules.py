@@ -182,6 +182,7 @@ def test_every_roster_handed_out_meets_the_minimums() -> None:
 
 
 def test_a_pin_on_a_kind_capped_at_zero_is_dropped_with_the_rule() -> None:
+    """A worker pinned to a night who may work none: the pin is dropped, and says why."""
     s = generic_scenario(shifts=[day_shift(1, "N", "22:00", "23:59")], work_rules={"max_shifts_by_label": {"N": 0}},
                          pinned=[{"shift": "N1", "worker": "w1"}])
     roster = solved(s)

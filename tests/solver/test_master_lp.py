@@ -142,9 +142,10 @@ def test_a_solve_glop_fails_in_place_is_done_again_on_the_lp_loaded_afresh() -> 
     reloaded, expected = lp.solve(), fresh.solve()
     assert reloaded is not None and expected is not None
     assert reloaded.value == pytest.approx(expected.value)
+    worker, shifts, penalty = PATTERNS[-1]
     for master_lp in (lp, fresh):
         master_lp.restrict({"ann": frozenset({0})})
-        master_lp.add(*PATTERNS[-1][:1], frozenset(PATTERNS[-1][1]), PATTERNS[-1][2])
+        master_lp.add(worker, frozenset(shifts), penalty)
     after, expected = lp.solve(), fresh.solve()
     assert after is not None and expected is not None
     assert after.value == pytest.approx(expected.value)
