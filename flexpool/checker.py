@@ -1057,9 +1057,8 @@ def check_contract(v: WorkerView) -> Iterator[Violation]:
 
 def _horizon_items(v: WorkerView) -> list[WorkItem]:
     """Assigned shifts and fixed work starting on a horizon date (the GEN-* rules' scope)."""
-    h = v.ctx.scenario.horizon
     every = merge(v.assigned, v.fixed.items, key=lambda i: (i.start, i.end))
-    return [i for i in every if h.start <= i.start_date <= h.end]
+    return [i for i in every if v.ctx.scenario.horizon.contains(i.start_date)]
 
 
 def _date_runs(days: Iterable[date]) -> list[list[date]]:

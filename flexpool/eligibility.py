@@ -110,11 +110,6 @@ class EligibilityContext:
         tb = self.timeline.timebase
         return {sid: item.dates_touched(tb) for sid, item in self.timeline.shifts.items()}
 
-    def in_horizon(self, shift_id: str) -> bool:
-        """Whether the shift starts on a date of the horizon (where the per-horizon rules count it)."""
-        h = self.scenario.horizon
-        return h.start <= self.timeline.shifts[shift_id].start_date <= h.end
-
     @cached_property
     def held_codes(self) -> dict[str, frozenset[str]]:
         return {w: frozenset(codes) for w, codes in self.credentials.items()}
@@ -255,7 +250,8 @@ def label_exclusion(ctx: EligibilityContext, worker: Worker, shift: Shift) -> Ex
     Such a pair can never be in a legal roster, so it is no candidate: the open slot's
     explanation names the rule, and the solver carries no variable for it (a third of
     the candidate pairs in the Curtois-Qu instances)."""
-    if worker.work_rules.max_shifts_by_label.get(shift.label) != 0 or not ctx.in_horizon(shift.id):
+    if (worker.work_rules.max_shifts_by_label.get(shift.label) != 0
+            or not ctx.scenario.horizon.contains(ctx.timeline.shifts[shift.id].start_date)):
         return None
     return Exclusion("label-cap", f"may work no shifts labelled {shift.label!r} (max_shifts_by_label 0)",
                      "GEN-KIND-MAX")
@@ -357,7 +353,7 @@ def eligible_workers(ctx: EligibilityContext) -> dict[str, list[str]]:
         if minutes not in allowed_length:
             allowed_length[minutes] = {i for i, w in enumerate(workers) if minutes <= _longest_shift_allowed(w)}
         candidates = (candidates & reach[shift.location] & allowed_length[minutes]) - unavailable[shift.id]
-        if shift.label in no_label and ctx.in_horizon(shift.id):
+        if shift.label in no_label and ctx.scenario.horizon.contains(item.start_date):
             candidates -= no_label[shift.label]
         needed = frozenset(_needed_codes(shift))
         if needed not in valid_throughout:

@@ -304,6 +304,10 @@ class Horizon(Frozen):
             raise ValueError(f"horizon end {self.end} is before start {self.start}")
         return self
 
+    def contains(self, day: date) -> bool:
+        """Whether ``day`` is a date of the horizon (``start`` and ``end`` included)."""
+        return self.start <= day <= self.end
+
     @property
     def dates(self) -> list[date]:
         """Every date from ``start`` to ``end``, both included."""

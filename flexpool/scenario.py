@@ -206,7 +206,7 @@ def _semantic_errors(s: Scenario) -> Iterator[InputError]:
     """Checks on a well-formed scenario: shifts inside the horizon, breaks shorter than shifts."""
     for i, sh in enumerate(s.shifts):
         start_day = sh.start.date()
-        if not s.horizon.start <= start_day <= s.horizon.end:
+        if not s.horizon.contains(start_day):
             yield InputError(
                 f"$.shifts[{i}].start",
                 f"shift starts on {start_day}, outside the horizon "

@@ -137,7 +137,7 @@ def add_total_minutes(v: Variables) -> None:
     h = v.scenario.horizon
     for worker in _ruled_workers(v, "min_total_minutes", "max_total_minutes", "max_shifts_by_label"):
         rules = worker.work_rules
-        inside = [p for p in v.placed(worker.id) if h.start <= p.item.start_date <= h.end]
+        inside = [p for p in v.placed(worker.id) if h.contains(p.item.start_date)]
         const = sum(p.item.work_minutes for p in inside if p.fixed)
         terms = [(p.item.work_minutes, p.lit) for p in inside if p.lit is not None]
         if rules.max_total_minutes is not None:

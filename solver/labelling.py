@@ -114,6 +114,7 @@ class WorkerLabelling:
         for a, b in v.scenario.rules.forbidden_successions:
             forbidden[label_index[a], label_index[b]] = True
         kind_rows, kind_of_label = np.unique(forbidden[:-1], axis=0, return_inverse=True)
+        kind_of_label = kind_of_label.reshape(-1)  # one kind per label, whatever numpy's shape
         kind_forbidden = np.vstack([kind_rows, forbidden[-1:]])
 
         shift_ids = [s for d in range(len(dates)) for s in by_day.get(d, [])]
@@ -147,7 +148,7 @@ class WorkerLabelling:
             np.array([m // unit if track_minutes else 0 for m in minutes], np.int64),
             np.array([soft.get(s, 0.0) for s in shift_ids], np.float64),
             forbidden,
-            np.array([kind_of_label.reshape(-1)[label_index[items[s].label]] for s in shift_ids], np.int64),
+            np.array([kind_of_label[label_index[items[s].label]] for s in shift_ids], np.int64),
             kind_forbidden,
             cap_of,
             np.array([d.weekday() == SATURDAY for d in dates], np.bool_),

@@ -71,12 +71,13 @@ def engine_version() -> str:
     model builds changes how far a search gets) and the candidate pairs
     (``flexpool/eligibility.py``), so rows measured with different engine versions can
     be told apart."""
-    root = HERE.parents[1] / "solver"
+    root = HERE.parents[1]
     digest = hashlib.sha256()
     for name in ("solve.py", "neighbourhoods.py", "columns.py", "construct.py", "greedy.py", "objective.py",
                  "generic_rules.py", "rules.py", "variables.py", "labelling.py", "labelling_kernel.py",
-                 "master_lp.py", "../flexpool/eligibility.py"):
-        digest.update((root / name).read_bytes())
+                 "master_lp.py"):
+        digest.update((root / "solver" / name).read_bytes())
+    digest.update((root / "flexpool" / "eligibility.py").read_bytes())
     return digest.hexdigest()[:8]
 
 
