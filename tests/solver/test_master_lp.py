@@ -150,3 +150,43 @@ def test_a_solve_glop_fails_in_place_is_done_again_on_the_lp_loaded_afresh() -> 
     assert after is not None and expected is not None
     assert after.value == pytest.approx(expected.value)
     assert {i for w, i in after.shares if w == "ann"} == {0}
+
+
+@pytest.mark.parametrize("bounded", [True, False])
+def test_a_compacted_lp_answers_as_one_built_with_the_patterns_kept(bounded: bool) -> None:
+    lp = built_at_once(PATTERNS, bounded)
+    lp.solve()
+    kept = {("ann", 0), ("bob", 0), ("bob", 1), ("cas", 0)}
+    lp.compact(kept)
+    compacted = lp.solve()
+    only_kept = built_at_once([PATTERNS[0], PATTERNS[1], PATTERNS[3], PATTERNS[4]], bounded).solve()
+    assert compacted is not None and only_kept is not None
+    assert lp.column_count == 4
+    assert compacted.value == pytest.approx(only_kept.value)
+    # the patterns keep their indices: ann's second pattern is still ("ann", 1), parked
+    assert not lp.in_play("ann", 1) and lp.in_play("bob", 1)
+    assert set(compacted.shares) <= kept
+
+
+def test_a_parked_pattern_revived_is_in_play_again_with_its_index() -> None:
+    lp = built_at_once(PATTERNS)
+    everything = lp.solve()
+    lp.compact({("ann", 0), ("bob", 0), ("bob", 1), ("cas", 0)})
+    assert lp.solve().value > everything.value + 1  # ann's {mon, wed} was the cheapest way to fill wed
+    lp.revive("ann", 1)
+    revived = lp.solve()
+    assert revived is not None and lp.in_play("ann", 1)
+    assert revived.shares[("ann", 1)] == pytest.approx(1)
+
+
+def test_a_compacted_lp_keeps_the_restrictions_and_caps_in_force() -> None:
+    lp = built_at_once(PATTERNS)
+    lp.cap_open({3: 0})
+    lp.restrict({"cas": frozenset({0})})  # cas works Tuesday only
+    before = lp.solve()
+    lp.compact({(w, i) for w, i in [("ann", 0), ("ann", 1), ("bob", 0), ("bob", 1), ("cas", 0), ("cas", 1)]})
+    after = lp.solve()
+    assert before is not None and after is not None
+    assert after.value == pytest.approx(before.value)
+    assert after.shares.get(("cas", 0)) == pytest.approx(1)
+    assert after.value == pytest.approx(6)  # no open place: ann {mon, wed}, bob {wed}, cas {tue}
