@@ -60,8 +60,6 @@ DIVE_SETTLE_ROUNDS = 10  # more pricing rounds, at most, before a step that cost
 DIVE_REFUSALS = 20  # single shifts a dive may refuse to force, then it forces on
 DIVE_ROOT_GAP = 1e-3  # with the wishes, a dive's root LP is close enough once Lasdon's bound is this near
 SHARED_TERM = "over-staffing"  # paid by a shift, so the master prices it, not a worker's pattern
-COMPACT_COLUMNS = 4000  # the master LP is compacted between dives above this many columns
-KEPT_COLUMNS = 2000  # and keeps this many, those of least reduced cost
 LABELLED_PATTERNS = 3  # cheapest patterns a labelling pricing offers per worker and round
 
 PatternKey = tuple[str, frozenset[str]]  # a pattern's worker and shifts
@@ -119,9 +117,8 @@ class ColumnGeneration(RosterSpace):
         self._pricing = {w: self._pricing_model(w, sids) for w, sids in self.shifts_by_worker().items()}
         if any(p.labelling is not None for p in self._pricing.values()):
             start_compiling()
-        self._known: dict[PatternKey, int] = {}  # each pattern's index among its worker's
+        self._known: set[PatternKey] = set()
         self._incumbent: dict[str, frozenset[str]] = {}  # the last roster added, by worker
-        self._root: MasterSolution | None = None  # the last master LP solved unrestricted
         # per shift: its headcount, and the most places beyond it
         self._heads = heads = {sid: sh.headcount for sid, sh in self.shifts.items()}
         self._extra = extra = {sid: max(0, sh.places - sh.headcount) for sid, sh in self.shifts.items()}
@@ -182,53 +179,13 @@ class ColumnGeneration(RosterSpace):
                 self._incumbent[w] = frozenset(shifts)
 
     def _add(self, pattern: Pattern) -> bool:
-        """Whether ``pattern`` is a new column of the master LP: a pattern not known
-        before, or one :meth:`_compact_master` parked, back in play."""
         key = (pattern.worker, pattern.shifts)
         if key in self._known:
-            index = self._known[key]
-            if self._master.in_play(pattern.worker, index):
-                return False
-            self._master.revive(pattern.worker, index)
-            return True
+            return False
+        self._known.add(key)
         self.patterns.setdefault(pattern.worker, []).append(pattern)
-        self._known[key] = len(self.patterns[pattern.worker]) - 1
         self._master.add(pattern.worker, pattern.shifts, pattern.penalty)
         return True
-
-    def _compact_master(self, prices: MasterSolution) -> None:
-        """Park all but the patterns of least reduced cost under ``prices`` (a master LP
-        not restricted) once the LP holds more than ``COMPACT_COLUMNS`` columns: it keeps
-        ``KEPT_COLUMNS``, and every worker's cheapest and its pattern in the roster added
-        last (:meth:`MasterLP.compact`, where a solve's time grows with the columns).
-        Pricing brings a parked pattern back when its reduced cost turns negative, so
-        the LP over every pattern stays the one column generation solves; the integer
-        master still picks from every pattern. Between dives only: a dive's root LP is
-        solved afresh, from no basis.
-
-        Curtois, 60 s (``/tmp`` driver, seeds 0 and 1): Instance6 1,951 and 1,950, Instance7
-        1,059 and 1,080, Instance8 1,307 and 1,304; compacted above 8 columns a row down to
-        3 instead (8 down to a few hundred columns, where a solve costs milliseconds
-        anyway), 8 fell to 1,368 and 1,365. The engine before: 6 1,952, 7 1,057, 8
-        1,307 in the table, 1,950-1,952, 1,058-1,064 and 1,307-1,371 in other runs.
-        """
-        if self._master.column_count <= COMPACT_COLUMNS:
-            return
-        reduced: list[tuple[float, str, int]] = []
-        cheapest: dict[str, tuple[float, int]] = {}
-        for worker, patterns in self.patterns.items():
-            dual = prices.worker_duals.get(worker, 0.0)
-            for i, pattern in enumerate(patterns):
-                cost = pattern.penalty - dual - sum(prices.prices.get(sid, 0.0) for sid in pattern.shifts)
-                reduced.append((cost, worker, i))
-                if worker not in cheapest or cost < cheapest[worker][0]:
-                    cheapest[worker] = (cost, i)
-        reduced.sort()
-        keep = {(worker, i) for _, worker, i in reduced[:KEPT_COLUMNS]}
-        keep.update((worker, i) for worker, (_, i) in cheapest.items())
-        keep.update((worker, self._known[worker, shifts]) for worker, shifts in self._incumbent.items()
-                    if (worker, shifts) in self._known)
-        self._master.compact(keep)
 
     def _penalty_of(self, worker: str, shifts: set[str]) -> int | None:
         """The soft penalty of a pattern, or None when it breaks a rule."""
@@ -252,8 +209,6 @@ class ColumnGeneration(RosterSpace):
         with ThreadPoolExecutor(max(1, self.workers)) as pool:
             while True:
                 master = self._solve_master_lp()
-                if master is not None and not self.diving:
-                    self._root = master
                 if (master is None or not order or time.monotonic() >= deadline or rounds == max_rounds
                         or (below is not None and master.value < below)):
                     return master
@@ -297,8 +252,6 @@ class ColumnGeneration(RosterSpace):
         while first is not None and time.monotonic() < again_until:
             if best_cost is not None and self.lp_bound is not None and best_cost <= whole_bound(self.lp_bound):
                 break  # no roster is cheaper than the converged LP
-            if self._root is not None:
-                self._compact_master(self._root)
             tabu.add(first)
             roster, first = self._dive_once(again_until, frozenset(tabu), by_patterns=self.dives % 2 == 1)
             self.dives += 1

@@ -487,23 +487,3 @@ def test_a_shift_whose_forcing_costs_the_lp_half_a_place_is_refused_for_the_dive
     columns._dive_once(time.monotonic() + 10, frozenset())
     assert settled_below == [pytest.approx(place / 2)]
     assert offered == [set(), {("w1", frozenset({"D0"}))}]
-
-
-def test_a_compacted_master_prices_its_parked_patterns_back_and_keeps_its_value(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Between dives the master LP keeps only its patterns of least reduced cost; the
-    LP over every pattern is unchanged, since pricing brings back any parked pattern
-    whose reduced cost turns negative."""
-    columns = columns_for(two_workers())
-    columns.add_roster(set())
-    converged = columns.generate(time.monotonic() + 10)
-    assert converged is not None and columns.lp_bound is not None
-    known = sum(len(p) for p in columns.patterns.values())
-    monkeypatch.setattr(solver_columns, "COMPACT_COLUMNS", 0)
-    monkeypatch.setattr(solver_columns, "KEPT_COLUMNS", 0)
-    columns._compact_master(converged)
-    assert columns._master.column_count < known  # each worker's cheapest and its roster's pattern only
-    again = columns.generate(time.monotonic() + 10)
-    assert again is not None
-    assert again.value == pytest.approx(converged.value)
-    assert sum(len(p) for p in columns.patterns.values()) == known  # nothing priced twice into the pool
