@@ -76,7 +76,6 @@ class WorkerLabelling:
     label_names: tuple[str, ...]  # label index -> the shifts' label
     units: np.ndarray  # choice -> work minutes / unit
     soft: np.ndarray  # choice -> its linear soft cost
-    forbidden: np.ndarray  # [last label, next label]: not on the next day (the last row: a day off)
     kind: np.ndarray  # choice -> its label's kind: labels that forbid the same labels next share one
     kind_forbidden: np.ndarray  # [kind worked last, next label]: not on the next day (the last row: a day off)
     cap_of: dict[int, int]  # label index -> its GEN-KIND-MAX cap, for labels whose cap can bind
@@ -110,12 +109,12 @@ class WorkerLabelling:
         labels = sorted({items[s].label for s in items}
                         | {x for pair in v.scenario.rules.forbidden_successions for x in pair})
         label_index = {name: i for i, name in enumerate(labels)}
-        forbidden = np.zeros((len(labels) + 1, len(labels)), np.bool_)
+        forbidden = np.zeros((len(labels), len(labels)), np.bool_)  # [last label, next label]
         for a, b in v.scenario.rules.forbidden_successions:
             forbidden[label_index[a], label_index[b]] = True
-        kind_rows, kind_of_label = np.unique(forbidden[:-1], axis=0, return_inverse=True)
+        kind_rows, kind_of_label = np.unique(forbidden, axis=0, return_inverse=True)
         kind_of_label = kind_of_label.reshape(-1)  # one kind per label, whatever numpy's shape
-        kind_forbidden = np.vstack([kind_rows, forbidden[-1:]])
+        kind_forbidden = np.vstack([kind_rows, np.zeros((1, len(labels)), np.bool_)])  # a day off forbids nothing
 
         shift_ids = [s for d in range(len(dates)) for s in by_day.get(d, [])]
         day_start = np.zeros(len(dates) + 1, np.int64)
@@ -147,7 +146,6 @@ class WorkerLabelling:
             np.array([label_index[items[s].label] for s in shift_ids], np.int64), tuple(labels),
             np.array([m // unit if track_minutes else 0 for m in minutes], np.int64),
             np.array([soft.get(s, 0.0) for s in shift_ids], np.float64),
-            forbidden,
             np.array([kind_of_label[label_index[items[s].label]] for s in shift_ids], np.int64),
             kind_forbidden,
             cap_of,
@@ -226,7 +224,7 @@ class WorkerLabelling:
             cap + 1 for cap in caps)  # Python integers: no overflow
         if key_space >= KEY_LIMIT or len(counted) > MAX_COUNTED:
             return None
-        slot_of_label = np.full(len(self.forbidden), -1, np.int64)
+        slot_of_label = np.full(len(self.label_names), -1, np.int64)
         slot_of_label[counted] = np.arange(len(counted))
         rules = self.rules.copy()
         rules[9] = len(counted)
@@ -235,7 +233,7 @@ class WorkerLabelling:
 
     def _broken_caps(self, choices: np.ndarray) -> set[int]:
         """The capped labels a pattern (its choice per day, -1 off) works more often than their cap."""
-        worked = np.bincount(self.label[choices[choices >= 0]], minlength=len(self.forbidden))
+        worked = np.bincount(self.label[choices[choices >= 0]], minlength=len(self.label_names))
         return {k for k, cap in self.cap_of.items() if worked[k] > cap}
 
 
