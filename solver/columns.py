@@ -225,8 +225,7 @@ class ColumnGeneration(RosterSpace):
                 if master.value - lower <= close_enough * abs(master.value) or (below is not None and lower >= below):
                     return self._solve_master_lp()  # with the patterns just found
 
-    def dive(self, deadline: float, again_until: float | None = None,
-             incumbent: int | None = None) -> set[Pair] | None:
+    def dive(self, deadline: float, again_until: float | None = None) -> set[Pair] | None:
         """A roster by *diving* (:meth:`_dive_once`); None when no roster was found.
 
         With ``again_until``, dives again until then and keeps the cheapest roster
@@ -243,35 +242,26 @@ class ColumnGeneration(RosterSpace):
         dives by patterns only left Instance7 at 18,734 where forced shifts reached
         17,010 (LP 17,006.1); alternating, 8,977 and 17,009 (``/tmp`` driver, seed 0,
         18 s of dives).
-
-        With ``incumbent`` (the master cost of a roster known already, not returned)
-        and after each roster found, a dive *prunes by bound*, as branch-and-price
-        does: only a roster cheaper than the cheapest so far is worth finding, so a
-        dive whose LP reaches that cost less one (rosters' costs are whole numbers)
-        gives up and the next dive begins (``cutoff``, :meth:`_dive_once`).
         """
-        best, first = self._dive_once(deadline, frozenset(), cutoff=incumbent)
+        best, first = self._dive_once(deadline, frozenset())
         self.dives = 1
-        best_cost = None if best is None else self.cost(best)
-        if incumbent is not None and (best_cost is None or incumbent <= best_cost):
-            best, best_cost = None, incumbent
-        if again_until is None:
+        if again_until is None or best is None:
             return best
+        best_cost = self.cost(best)
         tabu: set[Decision] = set()
         while first is not None and time.monotonic() < again_until:
             if best_cost is not None and self.lp_bound is not None and best_cost <= whole_bound(self.lp_bound):
                 break  # no roster is cheaper than the converged LP
             tabu.add(first)
-            roster, first = self._dive_once(again_until, frozenset(tabu), by_patterns=self.dives % 2 == 1,
-                                            cutoff=best_cost)
+            roster, first = self._dive_once(again_until, frozenset(tabu), by_patterns=self.dives % 2 == 1)
             self.dives += 1
             cost = None if roster is None else self.cost(roster)
             if cost is not None and (best_cost is None or cost < best_cost):
                 best, best_cost = roster, cost
         return best
 
-    def _dive_once(self, deadline: float, tabu: frozenset[Decision], by_patterns: bool = False,
-                   cutoff: int | None = None) -> tuple[set[Pair] | None, Decision | None]:
+    def _dive_once(self, deadline: float, tabu: frozenset[Decision],
+                   by_patterns: bool = False) -> tuple[set[Pair] | None, Decision | None]:
         """One dive: solve the master LP by column generation, fix every pattern the
         LP holds whole, else force the shifts it is surest of onto their workers
         (:meth:`_force_surest_shifts`), price ``DIVE_ROUNDS`` rounds and repeat until
@@ -319,11 +309,6 @@ class ColumnGeneration(RosterSpace):
         last LP solved: on Curtois Instance12 such a failure had ended its wishes'
         dives without a roster.
 
-        With a ``cutoff`` (the cost of the cheapest roster known, :meth:`dive`), a
-        roster is worth finding only at ``cutoff - 1`` or less: an LP above that
-        (``BOUND_EPS`` allowed) is priced on, as a lost step is, and if it stays
-        there the dive gives up without a roster.
-
         Returns the roster (None when none was found) and the dive's first decision
         (the shift forced, or the pattern fixed by its share, not whole), a
         discrepancy for the next dive (None when there was none).
@@ -337,7 +322,6 @@ class ColumnGeneration(RosterSpace):
         refused: set[Decision] = set()  # single shifts whose forcing cost the LP half a place
         last: list[Decision] = []  # the shifts forced by the last step
         finish = FINISH_SHARE * max(0.0, deadline - time.monotonic())
-        limit = math.inf if cutoff is None else cutoff - 1 + BOUND_EPS  # the LP of a roster worth finding
         master: MasterSolution | None = None
         try:
             while time.monotonic() < deadline - finish:
@@ -366,13 +350,6 @@ class ColumnGeneration(RosterSpace):
                             refused.update(last)
                             continue
                     step = min(2 * step, first_step)
-                if master.value >= limit:  # perhaps the few rounds' patterns: price on before giving up
-                    solved = self.generate(deadline - finish, DIVE_SETTLE_ROUNDS, below=limit)
-                    if solved is None:
-                        break
-                    master = solved
-                    if master.value >= limit:
-                        return None, first
                 whole = {worker: i for (worker, i), share in master.shares.items()
                          if worker not in self.fixed and share > 1 - INTEGRAL_EPS}
                 if whole:

@@ -475,23 +475,13 @@ def _dive(run: _Run, search: NeighbourhoodSearch, columns: ColumnGeneration, aga
     :func:`_dive_patterns` asks it of the wishes' dive only: filling dives again,
     Instance8 never reached its fill bound in 18 s (three runs, two or three dives
     each), where the level stage reached it from the first dive's roster in 2-7 s;
-    Instance12 reached it in one run of two.
-
-    The wishes' dives must beat the roster so far: its master cost is their
-    incumbent, and a dive whose LP cannot get a whole unit below the cheapest
-    roster known gives up for the next (pruning by bound, :meth:`ColumnGeneration.dive`).
-    Curtois, 60 s (``/tmp`` driver), seeds 1 and 2, against the engine before:
-    Instance6 1,952 and 1,951 (the same), Instance7 1,057 and 1,061 (1,057 and
-    1,057), Instance8 1,377 and 1,302 (1,409 and 1,317); Instance6's wishes' dives,
-    seed 0: 41 in 28.8 s, against 9 when a step that crossed the incumbent was
-    undone and its shift refused as a lost place is."""
+    Instance12 reached it in one run of two."""
     began = time.monotonic()
     soft = columns.soft
     start = {k for k, val in run.solution.items() if val}
     columns.add_roster(start)
     deadline = began + run.remaining() * PATTERN_SHARE
-    start_cost = columns.cost(start) if soft else None
-    dived = columns.dive(deadline, deadline if again else None, incumbent=start_cost)
+    dived = columns.dive(deadline, deadline if again else None)
     name = "patterns: wishes" if soft else "patterns: fill"
     record: dict[str, object] = {"stage": name, "status": "NOT FOUND", "rounds": columns.rounds,
                                  "dives": columns.dives, "patterns": sum(len(p) for p in columns.patterns.values())}
@@ -501,7 +491,7 @@ def _dive(run: _Run, search: NeighbourhoodSearch, columns: ColumnGeneration, aga
         record["status"] = "FEASIBLE"
         record["value"] = len(dived)
         if soft:
-            dived_cost = columns.cost(dived)
+            dived_cost, start_cost = columns.cost(dived), columns.cost(start)
             better = dived_cost is not None and (start_cost is None or dived_cost < start_cost)
         else:
             better = search.score({k: 1 for k in dived}) > search.score({k: 1 for k in start})

@@ -379,13 +379,11 @@ def test_diving_again_leaves_the_earlier_dives_first_choices_and_keeps_the_cheap
     firsts = [("w1", frozenset({"D0"})), ("w2", frozenset({"D1"})), None]
     rosters = [{("w1", "D0")}, {("w1", "D1"), ("w2", "D2")}, {("w2", "D3")}]
     costs = {frozenset(r): c for r, c in zip(rosters, (30, 10, 20), strict=True)}
-    tabus, methods, cutoffs = [], [], []
+    tabus, methods = [], []
 
-    def dive_once(deadline: float, tabu: frozenset, by_patterns: bool = False,
-                  cutoff: int | None = None) -> tuple[set, object]:
+    def dive_once(deadline: float, tabu: frozenset, by_patterns: bool = False) -> tuple[set, object]:
         tabus.append(tabu)
         methods.append(by_patterns)
-        cutoffs.append(cutoff)
         return rosters[len(tabus) - 1], firsts[len(tabus) - 1]
 
     columns._dive_once = dive_once  # type: ignore[method-assign]
@@ -394,48 +392,7 @@ def test_diving_again_leaves_the_earlier_dives_first_choices_and_keeps_the_cheap
     assert best == rosters[1]
     assert tabus == [frozenset(), {firsts[0]}, {firsts[0], firsts[1]}]
     assert methods == [False, True, False]  # shifts forced, then patterns fixed by share, in turn
-    assert cutoffs == [None, 30, 10]  # each dive must beat the cheapest roster before it
     assert columns.dives == 3
-
-
-def test_a_dive_must_beat_the_roster_known() -> None:
-    """Pruning by bound: with the cheapest roster's cost as the incumbent, no dive
-    returns a roster, since none is cheaper; one unit dearer, the dive finds it."""
-    s = two_workers(preferences={"shifts": {"D3": 2}})
-    probe = columns_for(s)
-    probe.add_roster(set())
-    probe.generate(time.monotonic() + 30)
-    cheapest = probe.dive(time.monotonic() + 10)
-    assert cheapest is not None and probe.lp_bound is not None
-    least = probe.cost(cheapest)
-    assert least == solver_columns.whole_bound(probe.lp_bound)  # the LP proves it cheapest
-    for incumbent, found in ((least, False), (least + 1, True)):
-        columns = columns_for(s)
-        columns.add_roster(set())
-        roster = columns.dive(time.monotonic() + 10, again_until=time.monotonic() + 10, incumbent=incumbent)
-        assert (roster is not None) == found
-        if found:
-            assert columns.cost(roster) == least
-
-
-def test_a_dive_gives_up_once_its_lp_cannot_beat_the_cutoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A dive whose LP stands at the cutoff less one or above, priced on, returns no
-    roster and takes no step."""
-    columns = columns_for(two_workers(preferences={"shifts": {"D3": 2}}))
-    settled_below = []
-
-    def generate(deadline: float, max_rounds: int | None = None, close_enough: float = 0.0,
-                 below: float | None = None) -> MasterSolution:
-        if below is not None:
-            settled_below.append(below)
-        return MasterSolution(prices={}, worker_duals={}, value=99.5, shares={})
-
-    monkeypatch.setattr(columns, "generate", generate)
-    forced = []
-    monkeypatch.setattr(columns, "_force_surest_shifts", lambda *args: forced.append(args) or [])
-    assert columns._dive_once(time.monotonic() + 10, frozenset(), cutoff=100) == (None, None)
-    assert settled_below == [pytest.approx(99, abs=1e-3)]
-    assert forced == []
 
 
 def test_a_dive_that_may_force_nothing_still_gives_a_legal_roster() -> None:
@@ -460,8 +417,7 @@ def test_diving_stops_once_a_roster_meets_the_converged_lp() -> None:
     columns = columns_for(two_workers())
     tabus = []
 
-    def dive_once(deadline: float, tabu: frozenset, by_patterns: bool = False,
-                  cutoff: int | None = None) -> tuple[set, object]:
+    def dive_once(deadline: float, tabu: frozenset, by_patterns: bool = False) -> tuple[set, object]:
         tabus.append(tabu)
         return {("w1", "D0")}, ("w1", frozenset({"D0"}))
 
