@@ -208,7 +208,7 @@ class ColumnGeneration(RosterSpace):
         rounds = 0
         with ThreadPoolExecutor(max(1, self.workers)) as pool:
             while True:
-                master = self._solve_master_lp()
+                master = self._solve_master_lp(deadline)
                 if (master is None or not order or time.monotonic() >= deadline or rounds == max_rounds
                         or (below is not None and master.value < below)):
                     return master
@@ -223,7 +223,7 @@ class ColumnGeneration(RosterSpace):
                     return master
                 lower = master.value + sum(min(0.0, low) for _, low in least)
                 if master.value - lower <= close_enough * abs(master.value) or (below is not None and lower >= below):
-                    return self._solve_master_lp()  # with the patterns just found
+                    return self._solve_master_lp(deadline) or master  # with the patterns just found, if in time
 
     def dive(self, deadline: float, again_until: float | None = None) -> set[Pair] | None:
         """A roster by *diving* (:meth:`_dive_once`); None when no roster was found.
@@ -469,7 +469,7 @@ class ColumnGeneration(RosterSpace):
         order = [w for w in self._pricing if w not in self.fixed]
         with ThreadPoolExecutor(max(1, self.workers)) as pool:
             while time.monotonic() < deadline:
-                master = self._solve_master_lp()
+                master = self._solve_master_lp(deadline)
                 if master is None:
                     return None
                 ceiling = whole_bound(master.value)
@@ -661,14 +661,15 @@ class ColumnGeneration(RosterSpace):
                 found.append(Pattern(labelling.worker, shifts, labelling.penalty(shifts)))
         return found, True, labelling.offset + cheapest[0][0] - dual
 
-    def _solve_master_lp(self) -> MasterSolution | None:
+    def _solve_master_lp(self, deadline: float) -> MasterSolution | None:
         """The master LP over the known patterns (a fixed worker's own only; a worker's
-        with shifts forced on it, those that hold them)."""
+        with shifts forced on it, those that hold them), solved by the ``deadline``
+        (None when it is not)."""
         allowed = {w: frozenset(i for i, p in enumerate(self.patterns[w]) if p is pattern)
                    for w, pattern in self.fixed.items()}
         allowed.update((w, frozenset(self._allowed(w))) for w in self.forced if w not in self.fixed)
         self._master.restrict(allowed)
-        return self._master.solve()
+        return self._master.solve(deadline)
 
     # ---------------------------------------------------------------- cost
 

@@ -30,6 +30,7 @@ the LP afresh (:meth:`MasterLP.solve`).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from ortools.linear_solver import linear_solver_pb2, pywraplp
@@ -145,10 +146,16 @@ class MasterLP:
                     lam.SetUb(self._upper() if i in keep else 0)
                 self._restricted[worker] = keep
 
-    def solve(self) -> MasterSolution | None:
+    def solve(self, deadline: float | None = None) -> MasterSolution | None:
         """The LP's optimum, from the last basis, or else from the LP loaded afresh
-        (:meth:`_reload`); None when GLOP finds none either way (a dive gives up)."""
-        if self._lp.Solve() != pywraplp.Solver.OPTIMAL and not self._solve_afresh():
+        (:meth:`_reload`); None when GLOP finds none either way (a dive gives up) or
+        none by the ``deadline`` (``time.monotonic()``).
+
+        GLOP takes no time limit of its own, and a warm-started solve can run long:
+        on Curtois Instance12's wishes' dive one master took 15.8 s where the others
+        took 0.2-2 s, and the 60-s solve ran 108.7 s in another run (``/tmp`` driver,
+        seed 8 and seed 1)."""
+        if not self._solve_by(deadline) and not self._solve_afresh(deadline):
             return None
         shares = {}
         for worker, columns in self._columns.items():
@@ -160,11 +167,23 @@ class MasterLP:
                               worker_duals={w: row.dual_value() for w, row in self._choice.items()},
                               value=self._objective.Value(), shares=shares)
 
-    def _solve_afresh(self) -> bool:
-        """Whether the LP, loaded afresh, solves with any of ``FRESH_GLOP_PARAMETERS``."""
+    def _solve_by(self, deadline: float | None) -> bool:
+        """Whether GLOP solves the LP to its optimum by the ``deadline``."""
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            self._lp.SetTimeLimit(max(1, int(1000 * left)))
+        return self._lp.Solve() == pywraplp.Solver.OPTIMAL
+
+    def _solve_afresh(self, deadline: float | None) -> bool:
+        """Whether the LP, loaded afresh, solves with any of ``FRESH_GLOP_PARAMETERS``
+        by the ``deadline``."""
         for parameters in FRESH_GLOP_PARAMETERS:
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
             self._reload(parameters)
-            if self._lp.Solve() == pywraplp.Solver.OPTIMAL:
+            if self._solve_by(deadline):
                 return True
         return False
 

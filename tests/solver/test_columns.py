@@ -284,7 +284,7 @@ def test_every_pattern_priced_for_a_worker_holds_the_shifts_forced_on_it() -> No
     reduced cost."""
     columns = columns_for(two_workers(preferences={"shifts": {"D3": 2}}))
     columns.add_roster(set())
-    master = columns._solve_master_lp()
+    master = columns._solve_master_lp(time.monotonic() + 60)
     assert master is not None
     dual = master.worker_duals["w1"]
     free, _, _ = columns._price_forced("w1", master.prices, dual, time.monotonic() + 10, 1.0)
@@ -350,7 +350,7 @@ def test_a_round_past_its_deadline_prices_no_one() -> None:
     the deadline are not priced: the round ends, with no bound claimed."""
     columns = columns_for(two_workers())
     columns.add_roster(set())
-    master = columns._solve_master_lp()
+    master = columns._solve_master_lp(time.monotonic() + 60)
     assert master is not None
     with ThreadPoolExecutor(1) as pool:
         added, least = columns._price_round(pool, list(columns._pricing), master, time.monotonic() - 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -150,3 +151,32 @@ def test_a_solve_glop_fails_in_place_is_done_again_on_the_lp_loaded_afresh() -> 
     assert after is not None and expected is not None
     assert after.value == pytest.approx(expected.value)
     assert {i for w, i in after.shares if w == "ann"} == {0}
+
+
+class _Timed:
+    """A GLOP solver that records the time limits it is given."""
+
+    def __init__(self, lp: pywraplp.Solver) -> None:
+        self._lp = lp
+        self.limits_ms: list[int] = []
+
+    def SetTimeLimit(self, milliseconds: int) -> None:
+        self.limits_ms.append(milliseconds)
+        self._lp.SetTimeLimit(milliseconds)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._lp, name)
+
+
+def test_glop_gets_the_time_left_to_the_deadline_and_solves_as_without() -> None:
+    lp, unlimited = built_at_once(PATTERNS), built_at_once(PATTERNS)
+    timed = lp._lp = _Timed(lp._lp)
+    solution, expected = lp.solve(deadline=time.monotonic() + 5.0), unlimited.solve()
+    assert len(timed.limits_ms) == 1 and 4_000 < timed.limits_ms[0] <= 5_000
+    assert solution is not None and expected is not None
+    assert solution.value == pytest.approx(expected.value)
+
+
+def test_a_master_whose_deadline_has_passed_is_not_solved() -> None:
+    """A dive then ends in its integer master rather than wait on GLOP past its time."""
+    assert built_at_once(PATTERNS).solve(deadline=time.monotonic() - 0.1) is None
