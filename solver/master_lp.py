@@ -153,8 +153,7 @@ class MasterLP:
 
         GLOP takes no time limit of its own, and a warm-started solve can run long:
         on Curtois Instance12's wishes' dive one master took 15.8 s where the others
-        took 0.2-2 s, and the 60-s solve ran 108.7 s in another run (``/tmp`` driver,
-        seed 8 and seed 1)."""
+        took 0.2-2 s (``/tmp`` driver, seed 8), so the dive ran 33.6 s of its 22."""
         if not self._solve_by(deadline) and not self._solve_afresh(deadline):
             return None
         shares = {}
