@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from flexpool.checker import CheckContext, check_worker
+from solver.branch_and_price import branch_and_price
 from solver.labelling import WorkerLabelling, kernel_ready, start_compiling
 from solver.master_lp import INTEGRAL_EPS, MasterLP, MasterSolution
 from solver.objective import pair_coefficients, soft_terms
@@ -61,6 +62,7 @@ DIVE_REFUSALS = 20  # single shifts a dive may refuse to force, then it forces o
 DIVE_ROOT_GAP = 1e-3  # with the wishes, a dive's root LP is close enough once Lasdon's bound is this near
 SHARED_TERM = "over-staffing"  # paid by a shift, so the master prices it, not a worker's pattern
 LABELLED_PATTERNS = 3  # cheapest patterns a labelling pricing offers per worker and round
+TREE_SHARE = 0.3  # with the wishes, of the dives' time after the first: branch-and-price first
 
 PatternKey = tuple[str, frozenset[str]]  # a pattern's worker and shifts
 Decision = tuple[str, frozenset[str]]  # a dive's decision: a worker and the shift forced on it, or its pattern
@@ -108,8 +110,11 @@ class ColumnGeneration(RosterSpace):
     open_caps: dict[int, int] = field(default_factory=dict)  # level -> most open places at first (master LP only)
     rounds: int = 0
     dives: int = 0  # made by the last dive()
+    tree_nodes: int = 0  # searched by the last dive()'s branch-and-price
+    proven: bool = False  # whether the last dive()'s roster is proven the cheapest of all
     fixed: dict[str, Pattern] = field(default_factory=dict)  # while diving
     forced: dict[str, frozenset[str]] = field(default_factory=dict)  # while diving: shifts each pattern must hold
+    forbidden: dict[str, frozenset[str]] = field(default_factory=dict)  # in a search tree: shifts no pattern may hold
 
     def __post_init__(self) -> None:
         self.shifts = {s.id: s for s in self.scenario.shifts}
@@ -197,12 +202,14 @@ class ColumnGeneration(RosterSpace):
     # ---------------------------------------------------------------- rounds
 
     def generate(self, deadline: float, max_rounds: int | None = None,
-                 close_enough: float = 0.0, below: float | None = None) -> MasterSolution | None:
+                 close_enough: float = 0.0, below: float | None = None,
+                 cutoff: float | None = None) -> MasterSolution | None:
         """Price patterns in until none has a negative reduced cost, ``max_rounds``
         rounds, the deadline, (``close_enough`` > 0) until Lasdon's bound (see
         :meth:`least_open`) is within that share of the LP's value, or (``below``)
         until the LP's value is below that, or Lasdon's bound proves it never will
-        be; the last master LP solved (None when it could not be solved). A round
+        be; the last master LP solved (None when it could not be solved, and with a
+        ``cutoff`` when Lasdon's bound proves no roster here costs less). A round
         prices every worker not fixed, ``workers`` at a time."""
         order = [w for w in self._pricing if w not in self.fixed]
         rounds = 0
@@ -222,6 +229,8 @@ class ColumnGeneration(RosterSpace):
                         self.lp_bound = master.value
                     return master
                 lower = master.value + sum(min(0.0, low) for _, low in least)
+                if cutoff is not None and lower >= cutoff:
+                    return None
                 if master.value - lower <= close_enough * abs(master.value) or (below is not None and lower >= below):
                     return self._solve_master_lp(deadline) or master  # with the patterns just found, if in time
 
@@ -244,10 +253,16 @@ class ColumnGeneration(RosterSpace):
         18 s of dives).
         """
         best, first = self._dive_once(deadline, frozenset())
-        self.dives = 1
+        self.dives, self.tree_nodes, self.proven = 1, 0, False
         if again_until is None or best is None:
             return best
         best_cost = self.cost(best)
+        if self.soft and best_cost is not None:
+            now = time.monotonic()
+            tree = branch_and_price(self, best, best_cost, now + TREE_SHARE * max(0.0, again_until - now))
+            best, best_cost, self.tree_nodes, self.proven = tree.roster, tree.cost, tree.nodes, tree.optimal
+            if tree.optimal:
+                return best
         tabu: set[Decision] = set()
         while first is not None and time.monotonic() < again_until:
             if best_cost is not None and self.lp_bound is not None and best_cost <= whole_bound(self.lp_bound):
@@ -377,8 +392,9 @@ class ColumnGeneration(RosterSpace):
 
     @property
     def diving(self) -> bool:
-        """Whether a dive has fixed patterns or forced shifts (the LP is restricted)."""
-        return bool(self.fixed or self.forced)
+        """Whether a dive or a search tree has fixed patterns, forced or forbidden
+        shifts (the LP is restricted)."""
+        return bool(self.fixed or self.forced or self.forbidden)
 
     def _force_surest_shifts(self, master: MasterSolution, want: int,
                              tabu: frozenset[Decision]) -> list[Decision]:
@@ -448,9 +464,12 @@ class ColumnGeneration(RosterSpace):
         return taken[sid] < self._heads[sid] + self._extra[sid]
 
     def _allowed(self, worker: str) -> list[int]:
-        """Indices of the worker's patterns that hold every shift forced on it."""
+        """Indices of the worker's patterns that hold every shift forced on it and none
+        forbidden to it."""
         forced = self.forced.get(worker, frozenset())
-        return [i for i, p in enumerate(self.patterns.get(worker, [])) if forced <= p.shifts]
+        forbidden = self.forbidden.get(worker, frozenset())
+        return [i for i, p in enumerate(self.patterns.get(worker, []))
+                if forced <= p.shifts and not forbidden & p.shifts]
 
     def least_open(self, deadline: float) -> int | None:
         """The least weighted open places of any legal roster (without ``soft``
@@ -582,19 +601,23 @@ class ColumnGeneration(RosterSpace):
 
     def _price_forced(self, worker: str, prices: dict[str, float], dual: float,
                       deadline: float, seconds: float) -> tuple[list[Pattern], bool, float]:
-        """:meth:`_price` among the patterns that hold the shifts forced on ``worker``:
-        each forced shift is priced up by more than any pattern's reduced cost can
-        vary, and the worker's dual down by as much per forced shift. A pattern holding
-        them all keeps its reduced cost; one missing any prices out at a positive one,
-        so neither pricer needs to know what is forced."""
-        forced = self.forced.get(worker)
-        if not forced:
+        """:meth:`_price` among the patterns that hold the shifts forced on ``worker``
+        and none forbidden to it: each forced shift is priced up by more than any
+        pattern's reduced cost can vary, and the worker's dual down by as much per
+        forced shift; each forbidden shift is priced down by as much. A pattern holding
+        every forced shift and no forbidden one keeps its reduced cost; any other prices
+        out at a positive one, so neither pricer needs to know what is forced."""
+        forced = self.forced.get(worker, frozenset())
+        forbidden = self.forbidden.get(worker, frozenset())
+        if not forced and not forbidden:
             return self._price(worker, prices, dual, deadline, seconds)
         lift = 1.0 + self._soft_range[worker] + abs(dual) + sum(
             abs(prices.get(sid, 0.0)) for _, sid in self._pricing[worker].v.x)
         lifted = dict(prices)
         for sid in forced:
             lifted[sid] = prices.get(sid, 0.0) + lift
+        for sid in forbidden:
+            lifted[sid] = prices.get(sid, 0.0) - lift
         return self._price(worker, lifted, dual - lift * len(forced), deadline, seconds)
 
     def _price(self, worker: str, prices: dict[str, float], dual: float,
@@ -667,7 +690,7 @@ class ColumnGeneration(RosterSpace):
         (None when it is not)."""
         allowed = {w: frozenset(i for i, p in enumerate(self.patterns[w]) if p is pattern)
                    for w, pattern in self.fixed.items()}
-        allowed.update((w, frozenset(self._allowed(w))) for w in self.forced if w not in self.fixed)
+        allowed.update((w, frozenset(self._allowed(w))) for w in {*self.forced, *self.forbidden} if w not in self.fixed)
         self._master.restrict(allowed)
         return self._master.solve(deadline)
 

@@ -11,7 +11,9 @@
    pairs, and up to ``PROBED_PATTERN_VARIABLES`` when a pricing round is quick):
    one legal work pattern per worker by column generation and a dive, first on
    filling alone (quick), then, when that was quick, with the wishes, diving again
-   from the LP while time allows; each kept when it beats the roster so far
+   from the LP while time allows (first by branch-and-price,
+   :mod:`solver.branch_and_price`: a roster it proves the cheapest of all needs no
+   stage below); each kept when it beats the roster so far
    (:func:`_dive_patterns`). The stages below start from it.
    A dive is skipped when an open place would cost more than ``PATTERN_MAX_WEIGHT``
    in its master LP (many priority levels and soft terms). When the fill dive's
@@ -169,6 +171,7 @@ class _Run:
     solution: dict[tuple[str, str], int] = field(default_factory=dict)
     stages: list[dict[str, object]] = field(default_factory=list)
     all_optimal: bool = True
+    proven_cheapest: bool = False  # the roster's cost is proven least by branch-and-price: no wishes stage needed
     evaluated: list[int] | None = None
     full_solution: list[int] | None = None
 
@@ -485,6 +488,8 @@ def _dive(run: _Run, search: NeighbourhoodSearch, columns: ColumnGeneration, aga
     name = "patterns: wishes" if soft else "patterns: fill"
     record: dict[str, object] = {"stage": name, "status": "NOT FOUND", "rounds": columns.rounds,
                                  "dives": columns.dives, "patterns": sum(len(p) for p in columns.patterns.values())}
+    if columns.tree_nodes:
+        record["tree nodes"] = columns.tree_nodes
     if columns.lp_bound is not None:
         record["lp_bound"] = round(columns.lp_bound, 2)
     if dived is not None:
@@ -498,6 +503,10 @@ def _dive(run: _Run, search: NeighbourhoodSearch, columns: ColumnGeneration, aga
         if better:
             run.solution, run.full_solution = {k: 1 for k in dived}, None
             _hand_out(run.config, run.started, name, run.solution, run.total_slots, run.total_slots)
+        if soft and columns.proven:  # the roster kept costs no more than the one proven cheapest
+            record["status"] = "OPTIMAL"
+            record["proof"] = "branch-and-price"
+            run.proven_cheapest = True
     record["seconds"] = round(time.monotonic() - began, 2)
     run.stages.append(record)
 
@@ -705,6 +714,8 @@ def _improve(run: _Run, search: NeighbourhoodSearch, fill: Fill, levels: list[in
     search.on_improvement = report
     search.level_bounds = dict(bounds)
     pairs = {k for k, val in run.solution.items() if val}
+    if run.proven_cheapest:  # every level filled as far as it can be, and no roster pays less
+        return _roster_penalties(search, pairs)
     unproven = any(_level_fill(run.solution, search, p) < bounds[p] for p in levels)
     small = bool(fill) and len(run.v.x) <= EXACT_MODEL_VARIABLES
     if unproven:

@@ -322,8 +322,9 @@ def test_a_dive_root_close_enough_to_lasdons_bound_proves_nothing() -> None:
     assert columns.lp_bound is None
 
 
-def test_the_wishes_stage_reports_its_progress() -> None:
+def test_the_wishes_stage_reports_its_progress(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every improving roster is reported, the wishes' too, at the filling kept."""
+    monkeypatch.setattr(solver_columns, "TREE_SHARE", 0.0)  # a roster proven cheapest needs no wishes stage
     reports = []
     config = SolverConfig(time_limit_s=10, workers=2, seed=1, progress=reports.append)
     solve(two_workers(preferences={"shifts": {"D3": 2}}), config)
@@ -370,11 +371,13 @@ def test_a_model_above_the_dive_size_takes_no_dive_once_every_place_is_filled(
     assert not any(str(st["stage"]).startswith("patterns") for st in result.stages)
 
 
-def test_diving_again_leaves_the_earlier_dives_first_choices_and_keeps_the_cheapest() -> None:
+def test_diving_again_leaves_the_earlier_dives_first_choices_and_keeps_the_cheapest(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """Limited discrepancy diving: each dive may not decide first what a dive before it
     decided first, forcing shifts and fixing patterns in turn; the cheapest roster of
     all is kept, and the dives stop once one made no choice by share (its LP was whole
     all the way down)."""
+    monkeypatch.setattr(solver_columns, "TREE_SHARE", 0.0)  # the dives alone (the costs below are made up)
     columns = columns_for(two_workers())
     firsts = [("w1", frozenset({"D0"})), ("w2", frozenset({"D1"})), None]
     rosters = [{("w1", "D0")}, {("w1", "D1"), ("w2", "D2")}, {("w2", "D3")}]

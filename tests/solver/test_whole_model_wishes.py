@@ -38,6 +38,8 @@ def wishes_stage(scenario: Scenario) -> str:
 @pytest.fixture
 def as_if_large(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     monkeypatch.setattr(SOLVE_MODULE, "EXACT_MODEL_VARIABLES", 0)
+    # no branch-and-price: the example's roster proven cheapest would need no wishes stage at all
+    monkeypatch.setattr(importlib.import_module("solver.columns"), "TREE_SHARE", 0.0)
     return monkeypatch
 
 
