@@ -66,7 +66,7 @@ class _Clock:
 
 def engine_version() -> str:
     """A short hash of the solver's staging code (``solve.py``, ``neighbourhoods.py``,
-    ``columns.py`` with its labelling pricer and master LP, ``construct.py``,
+    ``columns.py`` with its labelling pricer, master LP and branch-and-price, ``construct.py``,
     ``greedy.py``), the objective and the model's variables and rules (how fast a
     model builds changes how far a search gets) and the candidate pairs
     (``flexpool/eligibility.py``), so rows measured with different engine versions can
@@ -75,7 +75,7 @@ def engine_version() -> str:
     digest = hashlib.sha256()
     for name in ("solve.py", "neighbourhoods.py", "columns.py", "construct.py", "greedy.py", "objective.py",
                  "generic_rules.py", "rules.py", "variables.py", "labelling.py", "labelling_kernel.py",
-                 "master_lp.py"):
+                 "master_lp.py", "branch_and_price.py"):
         digest.update((root / "solver" / name).read_bytes())
     digest.update((root / "flexpool" / "eligibility.py").read_bytes())
     return digest.hexdigest()[:8]
