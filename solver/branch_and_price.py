@@ -35,7 +35,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from solver.master_lp import INTEGRAL_EPS, MasterSolution
+from solver.master_lp import INTEGRAL_EPS
 from solver.space import Pair
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def _search(columns: ColumnGeneration, target: int,
                 return None, False, nodes
             if master is None or master.value >= cutoff:
                 continue  # pruned (or GLOP found no optimum here: nothing to learn below it)
-            held = _held(columns, master)
+            held = columns.held(master)
             branch = min((pair for pair, share in held.items() if INTEGRAL_EPS < share < 1 - INTEGRAL_EPS),
                          key=lambda pair: (abs(held[pair] - 0.5), pair), default=None)
             if branch is None:
@@ -127,11 +127,3 @@ def _search(columns: ColumnGeneration, target: int,
     finally:
         columns.forced, columns.forbidden = {}, {}
 
-
-def _held(columns: ColumnGeneration, master: MasterSolution) -> dict[Pair, float]:
-    """Each (worker, shift) pair's share in the master LP's patterns."""
-    held: dict[Pair, float] = {}
-    for (worker, i), share in master.shares.items():
-        for sid in columns.patterns[worker][i].shifts:
-            held[worker, sid] = held.get((worker, sid), 0.0) + share
-    return held

@@ -404,11 +404,7 @@ class ColumnGeneration(RosterSpace):
         shifts forced already (the surest one is forced even so when nothing else is
         left). Every pattern of the worker in play then holds the shift
         (:meth:`_allowed`, :meth:`_price_forced`). Returns the decisions taken."""
-        held: dict[tuple[str, str], float] = defaultdict(float)
-        for (worker, i), share in master.shares.items():
-            if worker not in self.fixed:
-                for sid in self.patterns[worker][i].shifts:
-                    held[worker, sid] += share
+        held = self.held(master)
         taken = self._places_taken()
         candidates = sorted(((share, worker, sid) for (worker, sid), share in held.items()
                              if share < 1 - INTEGRAL_EPS and sid not in self.forced.get(worker, ())
@@ -426,6 +422,15 @@ class ColumnGeneration(RosterSpace):
         for worker, sid in chosen.items():
             self.forced[worker] = self.forced.get(worker, frozenset()) | {sid}
         return [(worker, frozenset({sid})) for worker, sid in chosen.items()]
+
+    def held(self, master: MasterSolution) -> dict[Pair, float]:
+        """Each (worker, shift) pair's share in ``master``'s patterns, for the workers not fixed."""
+        held: dict[Pair, float] = defaultdict(float)
+        for (worker, i), share in master.shares.items():
+            if worker not in self.fixed:
+                for sid in self.patterns[worker][i].shifts:
+                    held[worker, sid] += share
+        return held
 
     def _surest_fitting(self, master: MasterSolution, tabu: frozenset[Decision]) -> dict[str, Pattern]:
         """The patterns of largest share in ``master`` not ``tabu``, for ``DIVE_FIX_SHARE``

@@ -23,7 +23,8 @@ def cheapest_by_enumeration(columns: ColumnGeneration) -> int:
     options = []
     for worker in sorted(columns.patterns):
         subsets = (frozenset(c) for k in range(len(shift_ids) + 1) for c in itertools.combinations(shift_ids, k))
-        options.append([(worker, subset) for subset in subsets if columns.cost({(worker, s) for s in subset})])
+        options.append([(worker, subset) for subset in subsets
+                        if columns.cost({(worker, s) for s in subset}) is not None])
     costs = (columns.cost({(w, s) for w, subset in combo for s in subset}) for combo in itertools.product(*options))
     return min(c for c in costs if c is not None)
 
