@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 import time
 
+import pytest
+
 from flexpool.checker import check
+from solver import branch_and_price as tree
 from solver import solve
-from solver.branch_and_price import _search, branch_and_price
+from solver.branch_and_price import _luby, _search, branch_and_price
 from solver.columns import ColumnGeneration
 from tests.solver.checked import CONFIG
 from tests.solver.test_columns import as_roster, columns_for, two_workers
 
+Searched = tuple[tuple[set[tuple[str, str]], int] | None, bool, int]  # what one search returns
 WISHFUL = {"shifts": {"D3": 2}}  # w2 wishes for D3 (two_workers: w1 may work two shifts, w2 one)
 
 
@@ -45,6 +50,41 @@ def test_from_a_dear_roster_the_search_proves_the_cheapest() -> None:
     assert result.cost == cheapest_by_enumeration(columns) < dear_cost
     assert result.cost == columns.cost(result.roster)
     assert check(columns.scenario, as_roster(result.roster)).legal
+
+
+def test_searches_cut_short_are_restarted_with_growing_limits_until_one_proves(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[float, bool]] = []
+    real_search = tree._search
+
+    def cut_short_three_times(columns: ColumnGeneration, target: int, deadline: float,
+                              node_limit: float = math.inf, jitter: random.Random | None = None) -> Searched:
+        calls.append((node_limit, jitter is not None))
+        if len(calls) <= 3:  # as if each ran out of nodes: no roster, nothing refuted
+            return None, False, int(node_limit)
+        return real_search(columns, target, deadline, node_limit, jitter)
+
+    monkeypatch.setattr(tree, "_search", cut_short_three_times)
+    dear = {("w1", "D3"), ("w2", "D0")}
+    columns = started(dear)
+    dear_cost = columns.cost(dear)
+    assert dear_cost is not None
+    result = branch_and_price(columns, dear, dear_cost, time.monotonic() + 30)
+    assert result.optimal
+    assert result.cost == cheapest_by_enumeration(columns)
+    limits = [limit for limit, _ in calls]
+    assert limits[:4] == [tree.RESTART_NODES * n for n in (1, 1, 2, 1)]
+    assert [jittered for _, jittered in calls[:2]] == [False, True]  # the first search follows the LP alone
+
+
+def test_a_search_stops_at_its_node_limit_without_claiming_a_refutation() -> None:
+    columns = started(set())
+    assert columns.generate(time.monotonic() + 30) is not None and columns.lp_bound is not None
+    assert _search(columns, math.ceil(columns.lp_bound) - 1, time.monotonic() + 30, node_limit=0) == (None, False, 0)
+
+
+def test_restart_limits_follow_the_luby_sequence() -> None:
+    assert [_luby(i) for i in range(1, 16)] == [1, 1, 2, 1, 1, 2, 4, 1, 1, 2, 1, 1, 2, 4, 8]
 
 
 def test_a_target_below_the_lp_bound_is_refuted_at_the_root() -> None:
