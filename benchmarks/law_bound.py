@@ -37,8 +37,9 @@ from flexpool.checker import CheckContext
 from flexpool.eligibility import EligibilityContext, eligible_workers
 from flexpool.model import Scenario
 from flexpool.timeline import Timeline
-from solver.columns import ColumnGeneration, whole_bound
+from solver.columns import ColumnGeneration
 from solver.greedy import greedy_assignments
+from solver.master_lp import whole_bound
 
 HERE = Path(__file__).parent
 

@@ -43,7 +43,7 @@ from ortools.sat.python import cp_model
 from flexpool.checker import CheckContext, check_worker
 from solver.branch_and_price import branch_and_price
 from solver.labelling import WorkerLabelling, kernel_ready, start_compiling
-from solver.master_lp import INTEGRAL_EPS, MasterLP, MasterSolution
+from solver.master_lp import INTEGRAL_EPS, MasterLP, MasterSolution, whole_bound
 from solver.objective import pair_coefficients, soft_terms
 from solver.rules import add_hard_rules
 from solver.space import Pair, RosterSpace
@@ -52,7 +52,6 @@ from solver.variables import Variables, solve_fixed
 PRICING_SECONDS = 0.5  # per worker and round; the least reduced cost is usually found in milliseconds
 PRICING_RETRY_FACTOR, PRICING_RETRY_SECONDS = 4, 8.0  # a worker left unproven: priced again, longer
 REDUCED_COST_EPS = 1e-6
-BOUND_EPS = 1e-4  # a bound this close above an integer rounds down to it (GLOP's and CP-SAT's float tolerances)
 FINISH_SHARE = 0.15  # of a dive's time, kept for an integer master when the dive runs short
 DIVE_ROUNDS = 3  # pricing rounds after each fix (not to convergence: a dive is a heuristic)
 DIVE_FORCE_SHARE = 0.5  # of the workers: shifts forced at once (one each), at first and at most
@@ -733,12 +732,6 @@ def _linear_costs(v: Variables, terms: list[cp_model.LinearExprT]) -> tuple[floa
     model's objective; None when they are not linear in the worker's shifts alone."""
     offset, coefficients, linear = pair_coefficients(v, terms)
     return (offset, {sid: c for (_, sid), c in coefficients.items()}) if linear else None
-
-
-def whole_bound(value: float) -> int:
-    """A lower bound on whole numbers (rosters' costs) from an LP's ``value``: rounded
-    up, a value within ``BOUND_EPS`` above an integer counting as that integer."""
-    return math.ceil(value - BOUND_EPS)
 
 
 def _magnitude(model: cp_model.CpModel, terms: list[cp_model.LinearExprT]) -> int:

@@ -30,12 +30,14 @@ the LP afresh (:meth:`MasterLP.solve`).
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
 from ortools.linear_solver import linear_solver_pb2, pywraplp
 
 INTEGRAL_EPS = 1e-6
+BOUND_EPS = 1e-4  # a bound this close above an integer rounds down to it (GLOP's and CP-SAT's float tolerances)
 GLOP_PARAMETERS = "use_preprocessing: false"  # presolve would rebuild the problem and drop the basis
 FRESH_GLOP_PARAMETERS = ("use_preprocessing: false use_dual_simplex: true",  # an LP loaded afresh, in turn
                          "use_dual_simplex: true")
@@ -208,3 +210,9 @@ class MasterLP:
         self._artificial = {w: column[x.index()] for w, x in self._artificial.items()}
         self._columns = {w: [column[x.index()] for x in xs] for w, xs in self._columns.items()}
         self._lp, self._objective = lp, lp.Objective()
+
+
+def whole_bound(value: float) -> int:
+    """A lower bound on whole numbers (rosters' costs) from an LP's ``value``: rounded
+    up, a value within ``BOUND_EPS`` above an integer counting as that integer."""
+    return math.ceil(value - BOUND_EPS)

@@ -63,10 +63,11 @@ from flexpool.model import (
     Scenario,
 )
 from flexpool.timeline import Timeline
-from solver.columns import ColumnGeneration, whole_bound
+from solver.columns import ColumnGeneration
 from solver.explain import explain_unfilled
 from solver.greedy import greedy_assignments
 from solver.levels import level_bound, merge_top, pairs_from_level, rules_are_monotone
+from solver.master_lp import whole_bound
 from solver.neighbourhoods import NeighbourhoodSearch, lexicographic_weights
 from solver.objective import PenaltyTerm, fill_by_priority, filled_by_level, soft_terms
 from solver.rules import add_hard_rules
